@@ -1,0 +1,70 @@
+# Two commands matter: `make book` builds the HTML book, `make test` runs everything CI checks.
+# Both create the virtual environment from the lock file on first use; nothing else is needed
+# beyond Python 3.10+ and make.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+JB_FLAGS := -W -n --keep-going
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+# The lock pins torch's CPU build (torch==...+cpu). Where pip does not already find it (its
+# configuration here has it), point pip at PyTorch's CPU wheel index, as the GitHub workflows
+# do: PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu make test
+
+.PHONY: help venv book book-fast test lint unit notebooks labs book-check workflows lock outputs clean
+
+help:
+	@echo "make book      build the HTML book in _build/html (creates .venv first)"
+	@echo "make test      lint, unit tests, nbval on notebooks and labs, book build, workflow check"
+	@echo "make outputs   re-execute every notebook in place (stored outputs are the source of truth)"
+	@echo "make lock      re-resolve pyproject.toml's ranges into requirements.lock and environment.yml"
+	@echo "make clean     remove the build and the virtual environment"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python tools/check_book.py _build/html
+
+test: lint unit notebooks labs book-check workflows
+	@echo "make test: all checks passed"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools notebooks labs
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+labs: $(STAMP)
+	$(BIN)/python -m pytest --nbval-lax labs -p no:cacheprovider
+
+book-check: book
+
+workflows: $(STAMP)
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+outputs: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb labs/*.ipynb
+
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 'torch==2.13.0'
+	.lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check > requirements.lock
+	.lock-venv/bin/python tools/write_environment.py requirements.lock environment.yml
+	rm -rf .lock-venv
+
+clean:
+	rm -rf _build $(VENV)

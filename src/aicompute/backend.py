@@ -1,0 +1,165 @@
+"""Which array module and torch device to compute with, and a one-line label for results.
+
+The book runs everywhere: on a laptop, on CI without a GPU and on Colab with one. Code asks
+:func:`array_module` for NumPy or CuPy and :func:`torch_device` for ``cpu`` or ``cuda``. A GPU
+is used only when it really works: CuPy can be installed on a machine whose driver or device is
+missing, and then importing it succeeds but the first kernel fails. So each check runs a tiny
+computation and falls back to the CPU on any error, remembering why.
+
+Set the environment variable ``AICOMPUTE_DEVICE=cpu`` to force the CPU path (for a comparison,
+or to reproduce CI on a GPU machine).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import types
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "GpuStatus",
+    "cupy_status",
+    "torch_cuda_status",
+    "array_module",
+    "torch_device",
+    "on_gpu",
+    "synchronize",
+    "to_numpy",
+    "describe_machine",
+    "clear_cache",
+]
+
+FORCE_CPU_VARIABLE = "AICOMPUTE_DEVICE"
+
+
+@dataclass(frozen=True)
+class GpuStatus:
+    """Whether a GPU library is usable here, and if not, why not."""
+
+    usable: bool
+    reason: str
+
+
+def _cpu_forced() -> bool:
+    value = os.environ.get(FORCE_CPU_VARIABLE, "").strip().lower()
+    if value not in ("", "cpu", "auto"):
+        raise ValueError(f"{FORCE_CPU_VARIABLE} must be 'cpu' or 'auto', got {value!r}")
+    return value == "cpu"
+
+
+@functools.cache
+def cupy_status() -> GpuStatus:
+    """Can CuPy run a kernel here? Never raises: a broken install reads as unusable."""
+    if _cpu_forced():
+        return GpuStatus(False, f"{FORCE_CPU_VARIABLE}=cpu")
+    try:
+        cupy = importlib.import_module("cupy")
+    except Exception as error:  # ImportError, or a broken install failing at import
+        return GpuStatus(False, f"CuPy not importable ({type(error).__name__})")
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+        if count < 1:
+            return GpuStatus(False, "CuPy found no CUDA device")
+        probe = cupy.arange(8, dtype=cupy.float32)
+        total = float((probe * 2).sum())
+        if total != 56.0:
+            return GpuStatus(False, f"CuPy test kernel gave {total}, expected 56.0")
+    except Exception as error:  # CUDARuntimeError, CompileException, missing libraries...
+        return GpuStatus(False, f"CuPy installed but unusable: {type(error).__name__}: {error}")
+    return GpuStatus(True, "CuPy ran a test kernel")
+
+
+@functools.cache
+def torch_cuda_status() -> GpuStatus:
+    """Can PyTorch run a CUDA kernel here? Never raises."""
+    if _cpu_forced():
+        return GpuStatus(False, f"{FORCE_CPU_VARIABLE}=cpu")
+    try:
+        torch = importlib.import_module("torch")
+    except Exception as error:
+        return GpuStatus(False, f"PyTorch not importable ({type(error).__name__})")
+    try:
+        if not torch.cuda.is_available():
+            return GpuStatus(False, "torch.cuda.is_available() is False")
+        probe = torch.arange(8, dtype=torch.float32, device="cuda")
+        total = float((probe * 2).sum().item())
+        if total != 56.0:
+            return GpuStatus(False, f"torch test kernel gave {total}, expected 56.0")
+    except Exception as error:
+        return GpuStatus(False, f"CUDA present but unusable: {type(error).__name__}: {error}")
+    return GpuStatus(True, "PyTorch ran a CUDA test kernel")
+
+
+def clear_cache() -> None:
+    """Forget the cached GPU checks (after changing ``AICOMPUTE_DEVICE``, or in tests)."""
+    cupy_status.cache_clear()
+    torch_cuda_status.cache_clear()
+
+
+def array_module() -> types.ModuleType:
+    """CuPy when it can run a kernel here, otherwise NumPy."""
+    if cupy_status().usable:
+        return importlib.import_module("cupy")
+    return np
+
+
+def on_gpu(xp: types.ModuleType) -> bool:
+    """Is ``xp`` (from :func:`array_module`) a GPU array module?"""
+    return xp is not np
+
+
+def torch_device():
+    """``torch.device('cuda')`` when PyTorch can run a CUDA kernel here, else ``'cpu'``."""
+    import torch
+
+    return torch.device("cuda" if torch_cuda_status().usable else "cpu")
+
+
+def synchronize(target=None) -> None:
+    """Wait for queued GPU work so a clock reading is honest; a no-op on the CPU.
+
+    ``target`` is an array module (NumPy/CuPy), a ``torch.device`` or its name, or ``None``
+    (synchronise every usable GPU library).
+    """
+    if target is None:
+        if cupy_status().usable:
+            importlib.import_module("cupy").cuda.Device().synchronize()
+        if torch_cuda_status().usable:
+            importlib.import_module("torch").cuda.synchronize()
+        return
+    if isinstance(target, types.ModuleType):
+        if on_gpu(target):
+            target.cuda.Device().synchronize()
+        return
+    device_type = getattr(target, "type", target)
+    if device_type not in ("cpu", "cuda"):
+        raise ValueError(f"cannot synchronise {target!r}: expected an array module or a device")
+    if device_type == "cuda":
+        importlib.import_module("torch").cuda.synchronize()
+
+
+def to_numpy(array) -> np.ndarray:
+    """A NumPy copy of a NumPy, CuPy or torch array (for checking results on the host)."""
+    if isinstance(array, np.ndarray):
+        return array
+    if hasattr(array, "detach"):  # torch.Tensor
+        return array.detach().cpu().numpy()
+    if hasattr(array, "get"):  # cupy.ndarray
+        return array.get()
+    return np.asarray(array)
+
+
+def describe_machine() -> str:
+    """One line naming the processor(s) that produced a result, for labelling timings."""
+    from aicompute import hardware
+
+    cpu = hardware.cpu_info()
+    text = f"CPU: {cpu.model} ({cpu.logical_cores} logical cores, {cpu.simd})"
+    gpu = hardware.gpu_info()
+    if gpu is None:
+        return f"{text}; no usable GPU"
+    return f"{text}; GPU: {gpu.name} ({gpu.memory_gib:.0f} GiB)"

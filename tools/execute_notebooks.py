@@ -1,0 +1,48 @@
+"""Execute notebooks in place so their stored outputs are fresh (they are the source of truth).
+
+Usage: python tools/execute_notebooks.py notebooks/01_moores_law.ipynb [more.ipynb ...]
+
+Each notebook runs top to bottom in a fresh kernel from its own folder, so execution counts
+read 1..N. The Colab setup cell is first refreshed from _config.yml (see colab.py). A cell
+that raises stops the run with the error, and the notebook is not written.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import colab  # noqa: E402
+
+
+def execute(path: Path) -> float:
+    notebook = nbformat.read(path, as_version=4)
+    colab.refresh_setup_cell(notebook, path)
+    start = time.perf_counter()
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    elapsed = time.perf_counter() - start
+    nbformat.write(notebook, path)
+    return elapsed
+
+
+def main(paths: list[str]) -> None:
+    if not paths:
+        raise SystemExit(__doc__)
+    for name in paths:
+        elapsed = execute(Path(name))
+        print(f"{name}: executed in {elapsed:.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
