@@ -136,8 +136,10 @@ _REGISTRY: dict[str, Claim] = {}
 def register(claim: Claim) -> Claim:
     """Add a claim to the book's registry; each id may be registered once."""
     existing = _REGISTRY.get(claim.id)
-    if existing is not None and existing != claim:
-        raise ValueError(f"claim id {claim.id!r} is already registered with other content")
+    if existing is not None:
+        if existing != claim:
+            raise ValueError(f"claim id {claim.id!r} is already registered with other content")
+        return existing  # a module imported twice registers the same claim again: keep one
     _REGISTRY[claim.id] = claim
     return claim
 
@@ -217,7 +219,7 @@ def format_number(value: float | None, unit: str = "", digits: int = 3) -> str:
             text = f"{value:.{digits - 1}e}"
         else:
             decimals = max(digits - 1 - magnitude, 0)
-            text = f"{round(value, decimals):,.{decimals}f}"
+            text = f"{round(value, digits - 1 - magnitude):,.{decimals}f}"
     return f"{text} {unit}".strip()
 
 
