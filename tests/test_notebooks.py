@@ -1,0 +1,116 @@
+"""Notebook hygiene: every notebook committed executed, in order, clean, and checkable by nbval."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import colab  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+LABS = sorted((ROOT / "labs").glob("*.ipynb"))
+ALL = CHAPTERS + LABS
+MACHINE_PATH = re.compile(r"(/work/|/tmp/|/root/|/home/\w|site-packages|/usr/lib/python|\.venv/)")
+IGNORE = "nbval-ignore-output"
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [p.relative_to(ROOT).as_posix() for p in paths]
+
+
+def code_cells(notebook) -> list:
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def output_text(output) -> str:
+    if output.output_type == "stream":
+        return output.text
+    parts = [str(v) for k, v in output.get("data", {}).items() if k.startswith("text/")]
+    return "\n".join(parts)
+
+
+def test_there_are_notebooks() -> None:
+    assert CHAPTERS, "no chapter notebooks found"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_notebook_is_executed_in_order_without_errors(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    cells = code_cells(notebook)
+    assert cells, "a notebook without code"
+    counts = [cell.execution_count for cell in cells]
+    assert counts == list(range(1, len(cells) + 1)), f"execution counts are {counts}"
+    for index, cell in enumerate(cells):
+        assert cell.source.strip(), f"code cell {index} is empty"
+        for output in cell.outputs:
+            assert output.output_type != "error", f"cell {index} stored an error"
+            text = output_text(output)
+            assert "Traceback (most recent call last)" not in text, f"cell {index}: traceback"
+            match = MACHINE_PATH.search(text)
+            assert match is None, f"cell {index} shows a machine path: {match.group(0)!r}"
+    assert notebook.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_first_cell_is_the_colab_setup_cell(path: Path) -> None:
+    first = nbformat.read(path, as_version=4).cells[0]
+    assert colab.SETUP_TAG in first.metadata.get("tags", []), "first cell is not the setup cell"
+    assert first.source == colab.setup_source(), "setup cell is stale: run tools/execute_notebooks.py"
+    assert not first.outputs, "the setup cell printed something outside Colab"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids(CHAPTERS))
+def test_strict_nbval_has_outputs_to_compare(path: Path) -> None:
+    """Strict nbval only checks stored outputs: a chapter needs some it does not ignore."""
+    notebook = nbformat.read(path, as_version=4)
+    compared = [
+        cell
+        for cell in code_cells(notebook)
+        if cell.outputs and IGNORE not in cell.metadata.get("tags", [])
+    ]
+    assert len(compared) >= 3, "fewer than 3 cells with outputs that nbval compares"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_figures_have_alt_text_and_no_trailing_semicolon(path: Path) -> None:
+    for index, cell in enumerate(code_cells(nbformat.read(path, as_version=4))):
+        assert not cell.source.rstrip().endswith(";"), f"cell {index} ends with ';': use plt.show()"
+        has_image = any("image/png" in o.get("data", {}) for o in cell.outputs)
+        if has_image:
+            alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+            assert alt.strip(), f"cell {index} draws a figure without alt text"
+
+
+@pytest.mark.parametrize("path", LABS, ids=ids(LABS))
+def test_labs_are_colab_ready(path: Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.metadata.get("accelerator") == "GPU"
+    assert "gpuType" in notebook.metadata.get("colab", {})
+    first_markdown = next(c for c in notebook.cells if c.cell_type == "markdown")
+    assert colab.colab_url(path) in first_markdown.source, "no Open-in-Colab link to this lab"
+
+
+def toc_files() -> set[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = {toc["root"]}
+    for part in toc.get("parts", []):
+        for chapter in part.get("chapters", []):
+            files.add(chapter["file"])
+            files.update(section["file"] for section in chapter.get("sections", []))
+    return files
+
+
+def test_toc_lists_only_existing_pages_and_every_notebook() -> None:
+    listed = toc_files()
+    for entry in listed:
+        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), entry
+    for path in ALL:
+        assert path.relative_to(ROOT).with_suffix("").as_posix() in listed, f"{path.name} not in TOC"
