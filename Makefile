@@ -7,6 +7,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
 JB_FLAGS := -W -n --keep-going
+# requirements.lock was resolved on this Python (major, minor); see `make lock`.
+LOCK_PYTHON := (3, 11)
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 # The lock pins torch's CPU build (torch==...+cpu). Where pip does not already find it (its
@@ -27,7 +29,12 @@ venv: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ is needed"'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@if $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != $(LOCK_PYTHON))'; then \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock; \
+	else \
+	  echo "The lock is for Python $(LOCK_PYTHON); installing pyproject.toml's tested ranges instead."; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 'torch==2.13.0'; \
+	fi
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
