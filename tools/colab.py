@@ -53,9 +53,11 @@ def colab_url(notebook: Path) -> str:
 def refresh_setup_cell(notebook: nbformat.NotebookNode, path: Path) -> None:
     """Make the notebook's first cell the canonical setup cell (inserting it if missing)."""
     cell = nbformat.v4.new_code_cell(setup_source())
-    cell.metadata["tags"] = [SETUP_TAG]
+    # remove-cell: the HTML book does not show it (it does nothing outside Colab).
+    cell.metadata["tags"] = [SETUP_TAG, "remove-cell"]
     first = notebook.cells[0] if notebook.cells else None
     if first is not None and SETUP_TAG in first.get("metadata", {}).get("tags", []):
         first.source = cell.source
+        first.metadata["tags"] = cell.metadata["tags"]
     else:
         notebook.cells.insert(0, cell)
