@@ -63,7 +63,8 @@ def test_notebook_is_executed_in_order_without_errors(path: Path) -> None:
 def test_first_cell_is_the_colab_setup_cell(path: Path) -> None:
     first = nbformat.read(path, as_version=4).cells[0]
     assert colab.SETUP_TAG in first.metadata.get("tags", []), "first cell is not the setup cell"
-    assert first.source == colab.setup_source(), "setup cell is stale: run tools/execute_notebooks.py"
+    stale = "setup cell is stale: run tools/execute_notebooks.py"
+    assert first.source == colab.setup_source(), stale
     assert not first.outputs, "the setup cell printed something outside Colab"
 
 
@@ -113,4 +114,5 @@ def test_toc_lists_only_existing_pages_and_every_notebook() -> None:
     for entry in listed:
         assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), entry
     for path in ALL:
-        assert path.relative_to(ROOT).with_suffix("").as_posix() in listed, f"{path.name} not in TOC"
+        entry = path.relative_to(ROOT).with_suffix("").as_posix()
+        assert entry in listed, f"{path.name} not in TOC"

@@ -266,7 +266,7 @@ class AuditTable:
                 f"<td>{html.escape(row['source'])}</td>",
                 f"<td lang='ko'>{html.escape(row['보고서 (Korean)'])}</td>",
                 f"<td>{html.escape(row['report says'])}</td>",
-                f"<td style='text-align:right'>{html.escape(row['report' + chr(39) + 's number'])}</td>",
+                f"<td style='text-align:right'>{html.escape(row[_COLUMNS[4]])}</td>",
                 f"<td style='text-align:right'>{html.escape(row['ours'])}"
                 + (f"<br><small>{html.escape(f.note)}</small>" if f.note else "")
                 + "</td>",

@@ -110,7 +110,8 @@ def benchmark(
 
 def _device_name(device) -> str:
     if device is None:
-        return "gpu" if backend.torch_cuda_status().usable or backend.cupy_status().usable else "cpu"
+        gpu = backend.torch_cuda_status().usable or backend.cupy_status().usable
+        return "gpu" if gpu else "cpu"
     name = getattr(device, "__name__", None)
     if name is not None:  # an array module
         return "gpu" if backend.on_gpu(device) else "cpu"
