@@ -133,3 +133,55 @@ def test_bad_inputs_raise_clear_errors():
         conv2d_gemm(x, np.zeros((4, 3, 3, 2)))
     with pytest.raises(ValueError, match="itemsize"):
         ConvShape(1, 1, 1, height=1, width=1).lowered_bytes(3)
+
+
+def test_report_shapes_are_a_one_channel_batch():
+    from aicompute.im2col import ALPHAGO_3X3, REPORT_LOWERING
+
+    assert REPORT_LOWERING.gemm_shape == (192, 69312, 9)
+    assert 192 * 361 == 69312
+    # Same FLOPs and the same number of lowered elements, but not the same product.
+    assert REPORT_LOWERING.flops == ALPHAGO_3X3.flops
+    assert REPORT_LOWERING.lowered_elements == ALPHAGO_3X3.lowered_elements
+    assert REPORT_LOWERING.output_elements == 192 * ALPHAGO_3X3.output_elements
+    assert REPORT_LOWERING.arithmetic_intensity(4) < ALPHAGO_3X3.arithmetic_intensity(4) / 10
+
+
+def test_k40_balance_from_the_curated_table():
+    from aicompute.im2col import k40_balance
+
+    peak, bandwidth, ridge = k40_balance()
+    assert peak == pytest.approx(4.29e12)
+    assert bandwidth == pytest.approx(288e9)
+    assert ridge == pytest.approx(peak / bandwidth)
+
+
+def test_audit_is_deterministic_and_covers_chapter_5():
+    from aicompute import claims
+    from aicompute.im2col import audit
+
+    first, second = audit(), audit()
+    assert sorted(f.claim.id for f in first) == [c.id for c in claims.registered(5)]
+    assert [(f.verdict, f.ours_text) for f in first] == [(f.verdict, f.ours_text) for f in second]
+    verdicts = {f.claim.id: f.verdict for f in first}
+    assert verdicts["ch5.report-lowering-shapes"] is claims.Verdict.DOES_NOT_HOLD
+    assert verdicts["ch5.conv-is-matmul"] is claims.Verdict.HOLDS
+
+
+def test_max_lowering_error_is_rounding_only():
+    from aicompute.im2col import max_lowering_error
+
+    assert 0 <= max_lowering_error() < 1e-12
+
+
+def test_time_layer_on_a_small_layer():
+    from aicompute.im2col import time_layer
+
+    shape = ConvShape(4, 3, 3, padding=1, height=6, width=6)
+    timing = time_layer(shape, naive_in_channels=2, naive_out_channels=1, repeat=3)
+    assert timing.naive_shape.gemm_shape == (1, 36, 18)
+    assert timing.max_difference < 1e-5
+    assert timing.naive_seconds == pytest.approx(timing.naive.median * shape.flops / (2 * 36 * 18))
+    assert set(timing.rates()) == {"loops (extrapolated)", "im2col + GEMM (NumPy)", "torch conv2d"}
+    with pytest.raises(ValueError, match="naive_in_channels"):
+        time_layer(shape, naive_in_channels=5)

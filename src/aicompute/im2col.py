@@ -24,12 +24,24 @@ from dataclasses import KW_ONLY, dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from aicompute import data
+from aicompute.claims import Claim, Finding, Verdict, check, register
+from aicompute.timing import Timing, benchmark
+
 __all__ = [
     "ConvShape",
     "im2col",
     "conv2d_gemm",
     "conv2d_naive",
     "shape_of",
+    "ALPHAGO_FIRST",
+    "ALPHAGO_3X3",
+    "REPORT_LOWERING",
+    "k40_balance",
+    "max_lowering_error",
+    "LayerTiming",
+    "time_layer",
+    "audit",
 ]
 
 
@@ -294,3 +306,258 @@ def conv2d_naive(x, w, stride: int = 1, padding: int = 0) -> np.ndarray:
                                 total += frow[j] * row[s * xo + j]
                     out[n][o][y][xo] = total
     return np.asarray(out, dtype=np.result_type(x.dtype, w.dtype, np.float32))
+
+
+# --------------------------------------------------------------------------------------------
+# AlphaGo's convolution layers (Silver et al. 2016, Methods): a 19 x 19 board, 48 input planes,
+# 192 filters; the first layer 5 x 5 with zero padding 2, layers 2-12 (policy) or 2-13 (value)
+# 3 x 3 with padding 1, stride 1 throughout. Written out here so that this module does not import
+# ``aicompute.alphago`` (which imports ConvShape from here); chapter 6 builds the full networks.
+ALPHAGO_FIRST = ConvShape(48, 192, 5, padding=2, height=19, width=19)
+ALPHAGO_3X3 = ConvShape(192, 192, 3, padding=1, height=19, width=19)
+
+# What the report's shapes describe: F (192 x 9) @ D (9 x 69312) is the lowering of a 3 x 3
+# convolution of ONE input channel, applied to a batch of 192 separate 19 x 19 planes.
+REPORT_LOWERING = ConvShape(1, 192, 3, padding=1, height=19, width=19, batch=192)
+
+_BOX = "제2장 제4절, box 'AlphaGo의 계산량 분석'"
+
+REPORT_SHAPES = register(
+    Claim(
+        id="ch5.report-lowering-shapes",
+        chapter=5,
+        source=_BOX,
+        korean="필터 행렬인 F의 크기는 192×9, 바둑판기보 행렬에 대응하는 D의 크기는 9×69312",
+        english=(
+            "the filter matrix F is 192 × 9, and the matrix D that corresponds to the board "
+            "is 9 × 69,312 (for AlphaGo's 3×3 layers)"
+        ),
+        reported=None,
+        unit="",
+    )
+)
+
+CONV_IS_MATMUL = register(
+    Claim(
+        id="ch5.conv-is-matmul",
+        chapter=5,
+        source="제2장 제4절, [그림 2-11]",
+        korean="합성 필터와 이미지를 중복을 허용하여 큰 두 개의 행렬 곱으로 표현할 수 있다",
+        english=(
+            "convolving an image with the filters can be written, allowing duplication, "
+            "as the product of two large matrices"
+        ),
+        reported=None,
+    )
+)
+
+GEMM_INTENSITY = register(
+    Claim(
+        id="ch5.cnn-inherits-gemm-intensity",
+        chapter=5,
+        source="제2장 제4절",
+        korean=(
+            "행렬 곱은 ... 연산강도가 매우 높은 알고리즘에 속한다. 결론적으로 합성곱신경망의 "
+            "학습이나 추론은 행렬 곱 기반의 연산으로 이루어졌기 때문에, 현대 계산자원의 "
+            "성능을 최대한 활용할 수 있다"
+        ),
+        english=(
+            "matrix multiplication has very high arithmetic intensity; so CNN training and "
+            "inference, being matrix products, can use the full performance of modern processors"
+        ),
+        reported=None,
+        unit="FLOP/byte",
+    )
+)
+
+
+def k40_balance() -> tuple[float, float, float]:
+    """Peak FP32 FLOP/s, memory bandwidth (B/s) and their ratio (the ridge point, FLOP/byte)
+    of the Tesla K40, the GPU of the report's arithmetic, from the curated ``im2col_k40`` table."""
+    table = data.load("im2col_k40").set_index("fact")
+    peak = float(table.loc["peak_fp32", "value"])
+    bandwidth = float(table.loc["memory_bandwidth", "value"])
+    return peak, bandwidth, peak / bandwidth
+
+
+def max_lowering_error(seed: int = 0) -> float:
+    """Largest relative difference between im2col + GEMM and the seven loops (float64).
+
+    Small seeded layers with batch, channels, stride and padding; deterministic and fast.
+    """
+    rng = np.random.default_rng(seed)
+    worst = 0.0
+    for batch, channels, size, filters, kernel, stride, padding in [
+        (2, 3, 7, 4, 3, 1, 1),
+        (1, 4, 9, 3, 5, 2, 2),
+        (1, 2, 6, 2, 2, 1, 0),
+    ]:
+        x = rng.standard_normal((batch, channels, size, size))
+        w = rng.standard_normal((filters, channels, kernel, kernel))
+        reference = conv2d_naive(x, w, stride, padding)
+        lowered = conv2d_gemm(x, w, stride, padding)
+        worst = max(worst, float(np.abs(lowered - reference).max() / np.abs(reference).max()))
+    return worst
+
+
+def _shape_text(rows: int, cols: int) -> str:
+    return f"{rows:,} × {cols:,}"
+
+
+def audit() -> list[Finding]:
+    """Every chapter-5 claim, recomputed from the layer shapes and the K40 datasheet."""
+    m, n, k = ALPHAGO_3X3.gemm_shape
+    rm, rn, rk = REPORT_LOWERING.gemm_shape
+    report_f, report_d = (192, 9), (9, 69312)  # the report's F and D
+    shapes_hold = report_f == (m, k) and report_d == (k, n)
+    findings = [
+        check(
+            REPORT_SHAPES,
+            None,
+            verdict=Verdict.HOLDS if shapes_hold else Verdict.DOES_NOT_HOLD,
+            ours_text=f"F {_shape_text(m, k)}, D {_shape_text(k, n)}",
+            note=(
+                f"a 3×3 filter spans all 192 input planes: K = 192 × 9 = {k:,} terms per output, "
+                "not 9; 69,312 = 192 planes × 361 points belongs to D's rows, not its columns. "
+                "The report's F·D is the lowering of a one-channel 3×3 convolution over a batch "
+                f"of 192 planes: {rm}×{rn:,} outputs instead of {m}×{n}, {rm * rk:,} weights "
+                f"instead of {ALPHAGO_3X3.weights:,}. Its FLOP count "
+                f"({REPORT_LOWERING.flops / 1e6:.1f} M; layer {ALPHAGO_3X3.flops / 1e6:.1f} M) "
+                f"and D's size ({REPORT_LOWERING.lowered_elements:,} elements; layer "
+                f"{ALPHAGO_3X3.lowered_elements:,}) are all that carry over"
+            ),
+        ),
+    ]
+    error = max_lowering_error()
+    exact = error < 1e-12
+    findings.append(
+        check(
+            CONV_IS_MATMUL,
+            None,
+            verdict=Verdict.HOLDS if exact else Verdict.DOES_NOT_HOLD,
+            ours_text=f"im2col + one GEMM = the loops (largest relative difference {error:.0e})",
+            note=(
+                f"the duplication: each input value is copied into up to k² columns, "
+                f"{ALPHAGO_3X3.blowup:g}× the input for a 3×3 layer, "
+                f"{ALPHAGO_FIRST.blowup:g}× for AlphaGo's 5×5 first layer"
+            ),
+        )
+    )
+    _, _, ridge = k40_balance()
+    intensity = ALPHAGO_3X3.arithmetic_intensity(4)
+    with_lowering = ALPHAGO_3X3.arithmetic_intensity(4, include_lowering=True)
+    report_intensity = REPORT_LOWERING.arithmetic_intensity(4)
+    findings.append(
+        check(
+            GEMM_INTENSITY,
+            intensity,
+            verdict=Verdict.HOLDS if with_lowering > ridge else Verdict.DOES_NOT_HOLD,
+            ours_text=(
+                f"{intensity:.0f} FLOP/byte ({with_lowering:.0f} counting the im2col copy) "
+                f"vs the K40's ridge point {ridge:.1f}"
+            ),
+            note=(
+                "AlphaGo's 3×3 layer, FP32, batch 1, each operand moved once: above the ridge, "
+                f"so compute-bound; the report's own 192×9 · 9×69,312 shapes would give "
+                f"{report_intensity:.1f} FLOP/byte, below it"
+            ),
+        )
+    )
+    return findings
+
+
+@dataclass(frozen=True)
+class LayerTiming:
+    """Measured seconds of one layer computed three ways, and how they compare.
+
+    The seven loops are timed on ``naive_shape`` (a few channels of the layer) and scaled up by
+    FLOPs, since their cost is the same per term: ``naive_seconds`` is an extrapolation.
+    """
+
+    shape: ConvShape
+    naive_shape: ConvShape
+    naive: Timing
+    lowering: Timing
+    gemm: Timing
+    torch: Timing
+    max_difference: float
+
+    @property
+    def naive_seconds(self) -> float:
+        """Loops over the whole layer, extrapolated from the subset by FLOPs (s)."""
+        return self.naive.median * self.shape.flops / self.naive_shape.flops
+
+    @property
+    def loops_over_gemm(self) -> float:
+        """How many times faster im2col + GEMM is than the loops."""
+        return self.naive_seconds / self.gemm.median
+
+    @property
+    def gemm_over_torch(self) -> float:
+        """How many times slower im2col + GEMM is than PyTorch's convolution (1 = as fast)."""
+        return self.gemm.median / self.torch.median
+
+    @property
+    def lowering_share(self) -> float:
+        """Fraction of the im2col + GEMM time spent building the lowered matrix."""
+        return self.lowering.median / self.gemm.median
+
+    def rates(self) -> dict[str, float]:
+        """FLOP/s of each method (the loops' rate as measured on the subset)."""
+        return {
+            "loops (extrapolated)": self.shape.flops / self.naive_seconds,
+            "im2col + GEMM (NumPy)": self.gemm.rate(self.shape.flops),
+            "torch conv2d": self.torch.rate(self.shape.flops),
+        }
+
+
+def time_layer(
+    shape: ConvShape,
+    *,
+    naive_in_channels: int = 4,
+    naive_out_channels: int = 1,
+    repeat: int = 5,
+    seed: int = 0,
+) -> LayerTiming:
+    """Time ``shape`` (float32) by the loops (on a channel subset), im2col + GEMM and torch.
+
+    Checks first that im2col + GEMM and ``torch.nn.functional.conv2d`` agree on the full layer.
+    """
+    import torch
+    import torch.nn.functional as F
+
+    naive_in_channels = _as_int("naive_in_channels", naive_in_channels)
+    naive_out_channels = _as_int("naive_out_channels", naive_out_channels)
+    if not 1 <= naive_in_channels <= shape.in_channels:
+        raise ValueError(
+            f"naive_in_channels must be 1..{shape.in_channels}, got {naive_in_channels}"
+        )
+    if not 1 <= naive_out_channels <= shape.out_channels:
+        raise ValueError(
+            f"naive_out_channels must be 1..{shape.out_channels}, got {naive_out_channels}"
+        )
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((shape.batch, shape.in_channels, shape.height, shape.width))
+    w = rng.standard_normal((shape.out_channels, shape.in_channels, shape.kernel, shape.kernel))
+    x = x.astype(np.float32)
+    w = w.astype(np.float32) / np.float32(np.sqrt(shape.in_channels * shape.kernel**2))
+    s, p = shape.stride, shape.padding
+    xt, wt = torch.from_numpy(x), torch.from_numpy(w)
+
+    ours = conv2d_gemm(x, w, s, p)
+    theirs = F.conv2d(xt, wt, stride=s, padding=p).numpy()
+    difference = float(np.abs(ours - theirs).max() / np.abs(theirs).max())
+    if difference > 1e-4:
+        raise RuntimeError(f"im2col + GEMM differs from torch by {difference:.2g} (relative)")
+
+    xs = np.ascontiguousarray(x[:, :naive_in_channels])
+    ws = np.ascontiguousarray(w[:naive_out_channels, :naive_in_channels])
+    naive_shape = shape_of(xs, ws, s, p)
+    naive = benchmark(
+        lambda: conv2d_naive(xs, ws, s, p), repeat=3, warmup=1, number=1, device="cpu"
+    )
+    lowering = benchmark(lambda: im2col(x, shape.kernel, s, p), repeat=repeat, device="cpu")
+    gemm = benchmark(lambda: conv2d_gemm(x, w, s, p), repeat=repeat, device="cpu")
+    with torch.no_grad():
+        conv = benchmark(lambda: F.conv2d(xt, wt, stride=s, padding=p), repeat=repeat, device="cpu")
+    return LayerTiming(shape, naive_shape, naive, lowering, gemm, conv, difference)
