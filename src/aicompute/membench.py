@@ -1,0 +1,322 @@
+"""Measure the two numbers of a roofline on the machine running this code.
+
+* Memory bandwidth: STREAM-style kernels (McCalpin, 1995) written with NumPy. Each thread works
+  on its own contiguous slice, since NumPy releases the interpreter lock inside its loops. Bytes
+  are counted the way STREAM counts them (each array read or written once: copy and scale 16
+  byte per element, add and triad 24), and also with the *write-allocate* read that an ordinary
+  store costs: before a cache line is overwritten the processor first reads it from memory, so a
+  write moves its bytes twice unless the store bypasses the cache (non-temporal stores, which
+  large ``memcpy`` calls use). STREAM's convention ignores that extra read, so its figure is a
+  lower bound on the traffic the memory really carried.
+* NumPy evaluates ``b + s * c`` in two passes with a temporary array, which would move 40 byte per
+  element instead of 24. The triad here is therefore blocked: ``s * c`` goes into a small
+  temporary that stays in the L2 cache, then ``b + tmp`` into ``a``, block after block.
+* Peak: a large matrix product through NumPy (OpenBLAS), ``2 n^3`` FLOPs.
+* Kernels of chosen intensity: a rank-``k`` product ``C = A B`` with ``A`` m x k and ``B`` k x m.
+  Its intensity grows with ``k`` from an outer product (k = 1, memory-bound) to a full GEMM
+  (compute-bound), so one routine sweeps the whole roofline.
+
+Every function returns the :class:`~aicompute.timing.Timing` with the rate, and sizes so that
+the deterministic part (bytes, FLOPs, intensities) can be checked without a clock.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from aicompute.roofline import gemm_intensity
+from aicompute.timing import Timing, benchmark
+
+__all__ = [
+    "STREAM_KINDS",
+    "stream_bytes",
+    "stream_flops",
+    "BandwidthResult",
+    "measure_bandwidth",
+    "GemmResult",
+    "measure_gemm_flops",
+    "measure_gemm_flops_scipy",
+    "rank_k_bytes",
+    "rank_k_sweep",
+]
+
+# kind: (arrays read, arrays written, FLOPs per element)
+STREAM_KINDS: dict[str, tuple[int, int, int]] = {
+    "copy": (1, 1, 0),  # a = b
+    "scale": (1, 1, 1),  # a = s * b
+    "add": (2, 1, 1),  # a = b + c
+    "triad": (2, 1, 2),  # a = b + s * c
+}
+
+_DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def _check_kind(kind: str) -> tuple[int, int, int]:
+    if kind not in STREAM_KINDS:
+        raise ValueError(f"kind must be one of {sorted(STREAM_KINDS)}, got {kind!r}")
+    return STREAM_KINDS[kind]
+
+
+def _check_count(name: str, value, minimum: int = 1) -> int:
+    if isinstance(value, bool) or int(value) != value or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _dtype(dtype) -> np.dtype:
+    name = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+    if name not in _DTYPES:
+        raise ValueError(f"dtype must be one of {sorted(_DTYPES)}, got {dtype!r}")
+    return np.dtype(_DTYPES[name])
+
+
+def stream_bytes(kind: str, n: int, itemsize: int = 8, *, write_allocate: bool = False) -> int:
+    """Bytes one STREAM ``kind`` call moves for ``n`` elements.
+
+    STREAM's convention (``write_allocate=False``) counts each array once; with write-allocate
+    the written array is also read first, one more array of traffic.
+    """
+    reads, writes, _ = _check_kind(kind)
+    n = _check_count("n", n)
+    itemsize = _check_count("itemsize", itemsize)
+    arrays = reads + writes + (writes if write_allocate else 0)
+    return arrays * n * itemsize
+
+
+def stream_flops(kind: str, n: int) -> int:
+    """FLOPs one STREAM ``kind`` call performs on ``n`` elements."""
+    return _check_kind(kind)[2] * _check_count("n", n)
+
+
+@dataclass(frozen=True)
+class BandwidthResult:
+    """A STREAM-style measurement: what moved, how long it took, at which rate."""
+
+    kind: str
+    n: int
+    itemsize: int
+    threads: int
+    timing: Timing
+
+    @property
+    def bytes(self) -> int:
+        """Bytes per call by STREAM's convention (no write-allocate)."""
+        return stream_bytes(self.kind, self.n, self.itemsize)
+
+    @property
+    def bytes_with_write_allocate(self) -> int:
+        """Bytes per call if every written line is first read (ordinary cached stores)."""
+        return stream_bytes(self.kind, self.n, self.itemsize, write_allocate=True)
+
+    @property
+    def flops(self) -> int:
+        return stream_flops(self.kind, self.n)
+
+    @property
+    def rate(self) -> float:
+        """Bytes/s at the median time, STREAM convention."""
+        return self.timing.rate(self.bytes)
+
+    @property
+    def best_rate(self) -> float:
+        """Bytes/s at the best time (what STREAM itself reports), STREAM convention."""
+        return self.bytes / self.timing.best
+
+    @property
+    def rate_with_write_allocate(self) -> float:
+        """Bytes/s at the median time counting the write-allocate reads."""
+        return self.timing.rate(self.bytes_with_write_allocate)
+
+    @property
+    def intensity(self) -> float:
+        """FLOP per byte, STREAM convention (0 for copy)."""
+        return self.flops / self.bytes
+
+
+def _slices(n: int, parts: int) -> list[slice]:
+    edges = np.linspace(0, n, parts + 1).astype(int)
+    return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
+def _stream_worker(kind: str, a, b, c, scalar: float, tmp, block: int):
+    if kind == "copy":
+        return lambda s: np.copyto(a[s], b[s])
+    if kind == "scale":
+        return lambda s: np.multiply(b[s], scalar, out=a[s])
+    if kind == "add":
+        return lambda s: np.add(b[s], c[s], out=a[s])
+
+    def triad(s: slice, index: int) -> None:
+        scratch = tmp[index]
+        for start in range(s.start, s.stop, block):
+            stop = min(start + block, s.stop)
+            t = scratch[: stop - start]
+            np.multiply(c[start:stop], scalar, out=t)
+            np.add(b[start:stop], t, out=a[start:stop])
+
+    return triad
+
+
+def measure_bandwidth(
+    kind: str = "triad",
+    n: int = 2**24,
+    *,
+    threads: int | None = None,
+    dtype="float64",
+    repeat: int = 7,
+    block: int = 2**16,
+) -> BandwidthResult:
+    """Run a STREAM-style ``kind`` on arrays of ``n`` elements with ``threads`` threads.
+
+    ``n`` should make each array several times larger than the last-level cache (the default,
+    16 Mi doubles = 128 MiB, suits caches up to about 32 MiB). ``threads=None`` uses every core
+    this process may run on. The triad works in blocks of ``block`` elements (see module doc).
+    """
+    _check_kind(kind)
+    n = _check_count("n", n, 1024)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    threads = _check_count("threads", (cores or 1) if threads is None else threads)
+    block = _check_count("block", block, 64)
+    repeat = _check_count("repeat", repeat, 3)
+    dt = _dtype(dtype)
+    a = np.zeros(n, dtype=dt)  # zeros then fill: every page is touched before timing
+    b = np.full(n, 1.0, dtype=dt)
+    c = np.full(n, 2.0, dtype=dt)
+    a.fill(0.5)
+    scalar = 3.0
+    tmp = [np.empty(block, dtype=dt) for _ in range(threads)]
+    work = _stream_worker(kind, a, b, c, scalar, tmp, block)
+    parts = _slices(n, threads)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        if kind == "triad":
+            def run() -> None:
+                list(pool.map(work, parts, range(threads)))
+        else:
+            def run() -> None:
+                list(pool.map(work, parts))
+
+        timing = benchmark(run, repeat=repeat, warmup=1, device="cpu")
+    expected = {"copy": 1.0, "scale": scalar, "add": 3.0, "triad": 1.0 + scalar * 2.0}[kind]
+    if not (a[0] == expected and a[-1] == expected):
+        raise RuntimeError(f"{kind}: wrong result {a[0]}, expected {expected}")
+    return BandwidthResult(kind=kind, n=n, itemsize=dt.itemsize, threads=threads, timing=timing)
+
+
+@dataclass(frozen=True)
+class GemmResult:
+    """A matrix product ``C = A B`` (A m x k, B k x n) timed: FLOPs, bytes, rate."""
+
+    m: int
+    n: int
+    k: int
+    dtype: str
+    timing: Timing
+    library: str = "numpy.matmul"
+
+    @property
+    def flops(self) -> int:
+        """``2 m n k``: one multiply and one add per term of each dot product."""
+        return 2 * self.m * self.n * self.k
+
+    @property
+    def itemsize(self) -> int:
+        return np.dtype(self.dtype).itemsize
+
+    @property
+    def intensity(self) -> float:
+        """FLOP/byte if each matrix crosses memory once (the best case)."""
+        return gemm_intensity(self.m, self.n, self.k, self.itemsize)
+
+    @property
+    def rate(self) -> float:
+        """FLOP/s at the median time."""
+        return self.timing.rate(self.flops)
+
+    @property
+    def best_rate(self) -> float:
+        """FLOP/s at the best time."""
+        return self.flops / self.timing.best
+
+
+def _random_matrices(m: int, n: int, k: int, dt: np.dtype, order: str = "C"):
+    rng = np.random.default_rng(0)
+    a = np.asarray(rng.standard_normal((m, k)), dtype=dt, order=order)
+    b = np.asarray(rng.standard_normal((k, n)), dtype=dt, order=order)
+    return a, b
+
+
+def measure_gemm_flops(n: int = 2048, dtype="float64", *, repeat: int = 5) -> GemmResult:
+    """Time ``numpy.matmul`` of two ``n x n`` matrices (BLAS ``gemm`` underneath)."""
+    n = _check_count("n", n, 16)
+    dt = _dtype(dtype)
+    a, b = _random_matrices(n, n, n, dt)
+    c = np.empty((n, n), dtype=dt)
+    timing = benchmark(lambda: np.matmul(a, b, out=c), repeat=_check_count("repeat", repeat, 3),
+                       warmup=1, device="cpu")
+    if not np.allclose(c[0, :4], a[0] @ b[:, :4], rtol=1e-3 if dt == np.float32 else 1e-10):
+        raise RuntimeError("matmul gave a wrong product")
+    return GemmResult(m=n, n=n, k=n, dtype=dt.name, timing=timing)
+
+
+def measure_gemm_flops_scipy(n: int = 2048, dtype="float64", *, repeat: int = 5) -> GemmResult:
+    """The same product through SciPy's own BLAS wrapper (``dgemm``/``sgemm``), for comparison.
+
+    SciPy links its own OpenBLAS build, so this is an independent reading of the BLAS rate.
+    """
+    from scipy.linalg import blas
+
+    n = _check_count("n", n, 16)
+    dt = _dtype(dtype)
+    gemm = blas.dgemm if dt == np.float64 else blas.sgemm
+    a, b = _random_matrices(n, n, n, dt, order="F")
+    timing = benchmark(lambda: gemm(1.0, a, b), repeat=_check_count("repeat", repeat, 3),
+                       warmup=1, device="cpu")
+    return GemmResult(m=n, n=n, k=n, dtype=dt.name, timing=timing, library=f"scipy {gemm.__name__}")
+
+
+def rank_k_bytes(m: int, k: int, itemsize: int = 8, *, write_allocate: bool = False) -> int:
+    """Bytes of ``C = A B`` with A m x k, B k x m, C m x m, each crossing memory once."""
+    m = _check_count("m", m)
+    k = _check_count("k", k)
+    itemsize = _check_count("itemsize", itemsize)
+    return itemsize * (2 * m * k + m * m * (2 if write_allocate else 1))
+
+
+def rank_k_sweep(
+    ks=(1, 2, 4, 8, 16, 32, 64, 128, 256), m: int = 2048, dtype="float64", *, repeat: int = 3
+) -> pd.DataFrame:
+    """Time ``C = A B`` (A m x k, B k x m) for each ``k``: a kernel whose intensity ``k`` sets.
+
+    Returns one row per ``k`` with FLOPs, bytes (STREAM-like convention and with
+    write-allocate), intensities, median seconds and GFLOP/s.
+    """
+    m = _check_count("m", m, 16)
+    ks = [_check_count("k", k) for k in ks]
+    if not ks:
+        raise ValueError("ks must not be empty")
+    dt = _dtype(dtype)
+    rng = np.random.default_rng(1)
+    c = np.empty((m, m), dtype=dt)
+    rows = []
+    for k in ks:
+        a = np.asarray(rng.standard_normal((m, k)), dtype=dt)
+        b = np.asarray(rng.standard_normal((k, m)), dtype=dt)
+        timing = benchmark(lambda a=a, b=b: np.matmul(a, b, out=c), repeat=repeat, warmup=1,
+                           device="cpu")
+        flops = 2 * m * m * k
+        moved = rank_k_bytes(m, k, dt.itemsize)
+        rows.append({
+            "k": k,
+            "flops": flops,
+            "bytes": moved,
+            "bytes_write_allocate": rank_k_bytes(m, k, dt.itemsize, write_allocate=True),
+            "intensity": flops / moved,
+            "seconds": timing.median,
+            "gflops": timing.rate(flops) / 1e9,
+        })
+    return pd.DataFrame(rows)

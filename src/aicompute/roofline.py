@@ -1,0 +1,576 @@
+"""The roofline model: how fast an algorithm can run on a processor, from two numbers.
+
+A kernel that performs ``W`` floating-point operations while moving ``Q`` bytes between memory and
+the processor has an *arithmetic intensity* ``I = W / Q`` (FLOP/byte). On a processor with peak
+rate ``P`` (FLOP/s) and memory bandwidth ``B`` (byte/s) it cannot run faster than
+
+    attainable(I) = min(P, I x B)        (Williams, Waterman and Patterson, 2009).
+
+Below the *ridge point* ``I* = P / B`` the kernel is memory-bound (the slanted roof ``I x B``);
+above it, compute-bound (the flat roof ``P``). Extra roofs model other limits: a slower link the
+data must cross first (PCIe between host and GPU: a lower slanted roof), a faster cache the data
+may live in (a higher slanted roof), or a lower compute ceiling (no FMA, no SIMD, one core).
+
+This module holds the model (vectorised, validated), figure helpers, the curated table of the
+report's kernels (``kernels.csv``), PCIe link rates computed from the specification
+(``interconnects.csv``), rooflines of datasheet processors (``hardware.csv``), and the audit of the
+report's roofline claims (제2장 제2절 2, 제3절).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from aicompute import data
+from aicompute.claims import Claim, Finding, Verdict, check, register
+
+__all__ = [
+    "Roof",
+    "attainable_flops",
+    "attainable_with_roofs",
+    "ridge_point",
+    "bound_by",
+    "fraction_of_roof",
+    "plot_roofline",
+    "place_kernel",
+    "kernels",
+    "interconnects",
+    "link_bandwidth",
+    "PRECISION_COLUMNS",
+    "processor_roofline",
+    "roofline_table",
+    "gemm_intensity",
+    "balance_trend",
+    "audit",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------------------------
+
+
+def _positive_array(name: str, value) -> np.ndarray:
+    array = np.asarray(value, dtype=float)
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if np.any(array <= 0):
+        raise ValueError(f"{name} must be positive, got {value!r}")
+    return array
+
+
+def _positive_scalar(name: str, value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return number
+
+
+def _like_input(result: np.ndarray, intensity):
+    return float(result) if np.ndim(intensity) == 0 else result
+
+
+def attainable_flops(intensity, peak_flops: float, bandwidth: float):
+    """The roofline bound ``min(peak_flops, intensity * bandwidth)`` in FLOP/s.
+
+    Args:
+        intensity: arithmetic intensity in FLOP/byte, a number or an array (positive).
+        peak_flops: the processor's peak rate in FLOP/s (positive).
+        bandwidth: the memory bandwidth in byte/s (positive).
+
+    Returns a float for a scalar intensity, else an array of the same shape.
+    """
+    peak = _positive_scalar("peak_flops", peak_flops)
+    bw = _positive_scalar("bandwidth", bandwidth)
+    i = _positive_array("intensity", intensity)
+    return _like_input(np.minimum(peak, i * bw), intensity)
+
+
+def ridge_point(peak_flops: float, bandwidth: float) -> float:
+    """Intensity (FLOP/byte) where the slanted and the flat roof meet: ``peak / bandwidth``.
+
+    A kernel needs at least this many FLOPs per byte moved to be able to reach the peak.
+    """
+    return _positive_scalar("peak_flops", peak_flops) / _positive_scalar("bandwidth", bandwidth)
+
+
+def bound_by(intensity: float, peak_flops: float, bandwidth: float) -> str:
+    """``"memory"`` below the ridge point, ``"compute"`` at or above it."""
+    i = _positive_scalar("intensity", intensity)
+    return "memory" if i < ridge_point(peak_flops, bandwidth) else "compute"
+
+
+@dataclass(frozen=True)
+class Roof:
+    """One extra ceiling of a roofline: a slanted roof (a bandwidth) or a flat one (a peak).
+
+    Give exactly one of ``bandwidth`` (byte/s: a link or cache the data crosses, e.g. PCIe) and
+    ``peak_flops`` (FLOP/s: a lower compute ceiling, e.g. without SIMD). ``binding`` says whether
+    the roof limits every kernel (PCIe, when the data must first cross it) or is a reference line
+    only (a cache roof above DRAM is reached only by data that stays in that cache).
+    """
+
+    label: str
+    bandwidth: float | None = None
+    peak_flops: float | None = None
+    binding: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.label.strip():
+            raise ValueError("a roof needs a label")
+        if (self.bandwidth is None) == (self.peak_flops is None):
+            raise ValueError(f"roof {self.label!r}: give exactly one of bandwidth and peak_flops")
+        value = self.bandwidth if self.bandwidth is not None else self.peak_flops
+        _positive_scalar(f"roof {self.label!r} value", value)
+
+    @property
+    def kind(self) -> str:
+        """``"bandwidth"`` (slanted) or ``"compute"`` (flat)."""
+        return "bandwidth" if self.bandwidth is not None else "compute"
+
+    def bound(self, intensity):
+        """This roof's own limit at ``intensity`` (FLOP/s)."""
+        i = _positive_array("intensity", intensity)
+        if self.bandwidth is not None:
+            result = i * self.bandwidth
+        else:
+            result = np.full_like(i, float(self.peak_flops))
+        return _like_input(result, intensity)
+
+
+def attainable_with_roofs(
+    intensity, peak_flops: float, bandwidth: float, roofs: Iterable[Roof] = ()
+):
+    """The roofline bound lowered by every *binding* extra roof (FLOP/s)."""
+    result = np.asarray(attainable_flops(intensity, peak_flops, bandwidth), dtype=float)
+    for roof in roofs:
+        if not isinstance(roof, Roof):
+            raise ValueError(f"roofs must be Roof objects, got {type(roof).__name__}")
+        if roof.binding:
+            result = np.minimum(result, np.asarray(roof.bound(intensity), dtype=float))
+    return _like_input(result, intensity)
+
+
+def fraction_of_roof(achieved_flops, intensity, peak_flops: float, bandwidth: float):
+    """Achieved FLOP/s divided by the roofline bound at that intensity (1 = on the roof)."""
+    achieved = _positive_array("achieved_flops", achieved_flops)
+    result = achieved / np.asarray(attainable_flops(intensity, peak_flops, bandwidth))
+    return _like_input(result, achieved_flops)
+
+
+# --------------------------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------------------------
+
+
+def plot_roofline(
+    ax,
+    peak_flops: float,
+    bandwidth: float,
+    *,
+    label: str = "",
+    roofs: Sequence[Roof] = (),
+    intensity_range: tuple[float, float] = (1 / 32, 256),
+    color=None,
+    linestyle: str = "-",
+    unit: float = 1e9,
+    mark_ridge: bool = True,
+):
+    """Draw a roofline on log-log axes, in FLOP/s divided by ``unit`` (default GFLOP/s).
+
+    Extra ``roofs`` are drawn dashed in the same colour, each labelled; binding ones also lower
+    the drawn envelope. The ridge point gets a marker. Returns the list of drawn artists.
+    """
+    low, high = intensity_range
+    low = _positive_scalar("intensity_range start", low)
+    high = _positive_scalar("intensity_range end", high)
+    if high <= low:
+        raise ValueError(f"intensity_range must increase, got {intensity_range}")
+    unit = _positive_scalar("unit", unit)
+    x = np.geomspace(low, high, 400)
+    y = attainable_with_roofs(x, peak_flops, bandwidth, roofs) / unit
+    ridge = ridge_point(peak_flops, bandwidth)
+    text = label or f"{peak_flops / unit:.3g} x {bandwidth / 1e9:.3g} GB/s"
+    artists = ax.plot(x, y, color=color, linestyle=linestyle, label=text)
+    color = artists[0].get_color()
+    if mark_ridge and low <= ridge <= high:
+        artists += ax.plot([ridge], [peak_flops / unit], "o", color=color, markersize=5)
+    for roof in roofs:
+        line = np.asarray(roof.bound(x), dtype=float) / unit
+        keep = line <= (peak_flops / unit) * 1.0001 if roof.kind == "bandwidth" else slice(None)
+        artists += ax.plot(
+            x[keep], line[keep], color=color, linestyle=":", linewidth=1.4,
+            label=f"{text}: {roof.label}",
+        )
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    return artists
+
+
+def place_kernel(
+    ax,
+    intensity: float,
+    label: str,
+    *,
+    performance: float | None = None,
+    unit: float = 1e9,
+    color="#555555",
+    marker: str = "o",
+):
+    """Mark a kernel: a vertical dotted line at its intensity, or a point if ``performance``.
+
+    ``performance`` is in FLOP/s (divided by ``unit`` for the plot). Returns the artists.
+    """
+    i = _positive_scalar("intensity", intensity)
+    if performance is None:
+        line = ax.axvline(i, color=color, linestyle=(0, (2, 3)), linewidth=1)
+        text = ax.annotate(
+            label, (i, 0.02), xycoords=("data", "axes fraction"), rotation=90,
+            ha="right", va="bottom", fontsize=8, color=color,
+        )
+        return [line, text]
+    y = _positive_scalar("performance", performance) / _positive_scalar("unit", unit)
+    return ax.plot([i], [y], marker=marker, linestyle="none", color=color, label=label)
+
+
+# --------------------------------------------------------------------------------------------
+# Curated tables
+# --------------------------------------------------------------------------------------------
+
+
+def kernels() -> pd.DataFrame:
+    """The report's and Williams et al.'s kernels with their intensities (``kernels.csv``).
+
+    Columns: ``kernel``, ``korean``, ``intensity_low``, ``intensity_high`` (FLOP/byte, double
+    precision unless ``precision`` says otherwise), ``precision``, ``basis``, ``source``, ``note``.
+    """
+    table = data.load("kernels")
+    bad = table[(table["intensity_low"] <= 0) | (table["intensity_high"] < table["intensity_low"])]
+    if not bad.empty:
+        raise ValueError(f"kernels.csv: bad intensity range in rows {bad.index.tolist()}")
+    return table
+
+
+def interconnects() -> pd.DataFrame:
+    """Host-device links with their per-direction bandwidth computed from the specification.
+
+    ``interconnects.csv`` holds the transfer rate per lane (GT/s), the lane count and the line
+    encoding; the bandwidth column ``gbs`` is computed here: ``GT/s x lanes x efficiency / 8``.
+    """
+    table = data.load("interconnects").copy()
+    table["gbs"] = [
+        link_bandwidth(rate, lanes, payload, total) / 1e9
+        for rate, lanes, payload, total in zip(
+            table["gt_per_s"], table["lanes"], table["payload_bits"], table["encoded_bits"],
+            strict=True,
+        )
+    ]
+    return table
+
+
+def link_bandwidth(gt_per_s: float, lanes: int, payload_bits: int, encoded_bits: int) -> float:
+    """Bytes/s one direction of a serial link carries: transfers x lanes x payload share / 8."""
+    rate = _positive_scalar("gt_per_s", gt_per_s)
+    n = _positive_scalar("lanes", lanes)
+    payload = _positive_scalar("payload_bits", payload_bits)
+    total = _positive_scalar("encoded_bits", encoded_bits)
+    if payload > total:
+        raise ValueError(f"payload_bits ({payload}) cannot exceed encoded_bits ({total})")
+    return rate * 1e9 * n * (payload / total) / 8
+
+
+PRECISION_COLUMNS = {
+    "fp64": "fp64_tflops",
+    "fp32": "fp32_tflops",
+    "fp16_tensor": "fp16_tensor_tflops",
+    "bf16_tensor": "bf16_tensor_tflops",
+}
+
+
+def _datasheet() -> pd.DataFrame:
+    from aicompute import hardware
+
+    return hardware.datasheet()
+
+
+def processor_roofline(
+    name: str, precision: str = "fp64", table: pd.DataFrame | None = None
+) -> tuple[float, float]:
+    """``(peak FLOP/s, bandwidth byte/s)`` of a processor of the datasheet table, by exact name."""
+    if precision not in PRECISION_COLUMNS:
+        raise ValueError(f"precision must be one of {sorted(PRECISION_COLUMNS)}, got {precision!r}")
+    table = _datasheet() if table is None else table
+    rows = table[table["name"] == name]
+    if rows.empty:
+        raise ValueError(f"no processor named {name!r} in the datasheet table")
+    row = rows.iloc[0]
+    peak, bw = row[PRECISION_COLUMNS[precision]], row["mem_bw_gbs"]
+    if pd.isna(peak) or pd.isna(bw):
+        raise ValueError(f"{name}: the datasheet has no {precision} peak or no bandwidth")
+    return float(peak) * 1e12, float(bw) * 1e9
+
+
+def roofline_table(
+    names: Sequence[str], precision: str = "fp64", table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Peak, bandwidth and ridge point of each named processor (in the order given)."""
+    table = _datasheet() if table is None else table
+    rows = []
+    for name in names:
+        peak, bw = processor_roofline(name, precision, table)
+        year = table.loc[table["name"] == name, "year"].iloc[0]
+        rows.append(
+            {
+                "name": name,
+                "year": int(year),
+                "peak_tflops": peak / 1e12,
+                "mem_bw_gbs": bw / 1e9,
+                "ridge_flop_per_byte": ridge_point(peak, bw),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def gemm_intensity(m: int, n: int, k: int, itemsize: int = 8, *, read_c: bool = False) -> float:
+    """Intensity of ``C = A B`` (``A`` m x k, ``B`` k x n) if each matrix crosses memory once.
+
+    FLOPs ``2mnk``; bytes ``itemsize (mk + kn + mn)``, plus ``mn`` more if ``C`` is also read
+    (``C += A B``). This is the best case (perfect cache reuse); square ``n`` gives ``n / 12``
+    in double precision.
+    """
+    for label, value in (("m", m), ("n", n), ("k", k), ("itemsize", itemsize)):
+        if int(value) != value or value < 1:
+            raise ValueError(f"{label} must be a positive integer, got {value!r}")
+    words = m * k + k * n + m * n * (2 if read_c else 1)
+    return 2.0 * m * n * k / (itemsize * words)
+
+
+def balance_trend(table: pd.DataFrame, precision: str = "fp32") -> dict[str, float]:
+    """Doubling times (years) of peak FLOP/s, of bandwidth and of the ridge point over a table.
+
+    Least-squares fits of log2(value) against year; returns ``{"peak": ..., "bandwidth": ...,
+    "ridge": ...}`` in years per doubling. Needs at least three processors spanning two years.
+    """
+    if precision not in PRECISION_COLUMNS:
+        raise ValueError(f"precision must be one of {sorted(PRECISION_COLUMNS)}, got {precision!r}")
+    column = PRECISION_COLUMNS[precision]
+    rows = table.dropna(subset=[column, "mem_bw_gbs", "year"])
+    if len(rows) < 3 or rows["year"].max() - rows["year"].min() < 2:
+        raise ValueError("need at least three processors spanning two years or more")
+    years = rows["year"].to_numpy(float)
+    peak = rows[column].to_numpy(float) * 1e12
+    bw = rows["mem_bw_gbs"].to_numpy(float) * 1e9
+    result = {}
+    for key, values in (("peak", peak), ("bandwidth", bw), ("ridge", peak / bw)):
+        slope = np.polyfit(years, np.log2(values), 1)[0]
+        result[key] = math.inf if slope <= 0 else 1.0 / slope
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The report's claims (제2장 제2절 2 and 제3절)
+# --------------------------------------------------------------------------------------------
+
+RIDGE_FROM_RATIO = register(Claim(
+    id="ch3.ridge-from-ratio", chapter=3, source="제2장 제2절 2, [그림 2-4]",
+    korean="선형적 증가가 상수로 변하는 시점은 해당 연산처리장치의 메모리 대역폭과 "
+    "연산성능의 비율로 결정된다",
+    english="the point where the linear rise turns constant is set by the ratio of the "
+    "processor's memory bandwidth and compute performance",
+    reported=None, unit="FLOP/byte"))
+
+MEMORY_GREW_LINEARLY = register(Claim(
+    id="ch3.memory-grew-linearly", chapter=3, source="제2장 제2절 2",
+    korean="연산처리장치의 성능은 무어의 법칙에 의해 지수적으로 성장한 반면, 메모리 전송 "
+    "장치의 성능은 선형적으로 향상됐다",
+    english="processor performance grew exponentially by Moore's law, while memory transfer "
+    "performance improved linearly",
+    reported=None, unit="years per doubling"))
+
+LOW_INTENSITY_LOW_EVERYWHERE = register(Claim(
+    id="ch3.one-sixteenth-low-everywhere", chapter=3, source="제2장 제2절 2, [그림 2-4]",
+    korean="이 수치를 [그림 2-4]에 대입해 보면 거의 모든 계산자원에서 상당히 낮은 수준의 "
+    "성능을 나타낸다",
+    english="placing this intensity (1/16) on [Figure 2-4] gives a rather low performance on "
+    "almost every computing resource",
+    reported=None, unit="% of peak"))
+
+PCIE_TENS_OF_TIMES = register(Claim(
+    id="ch3.pcie-tens-of-times", chapter=3, source="제2장 제3절",
+    korean="PCIe의 메모리 대역폭은 GPU 메모리의 대역폭보다 수십 배 이상 차이가 나기 때문이다",
+    english="PCIe bandwidth differs from GPU memory bandwidth by tens of times or more",
+    reported=None, unit="x"))
+
+GPU_COMPUTE_SEVERAL_TIMES = register(Claim(
+    id="ch3.gpu-compute-several-times", chapter=3, source="제2장 제3절",
+    korean="GPU 메모리 대역폭에 비해 GPU의 연산능력이 수 배 높기 때문에 상당히 높은 "
+    "연산강도를 갖는 알고리즘이 아니라면 최대 성능을 달성하기 더욱 어렵다",
+    english="GPU compute is several times higher than GPU memory bandwidth, so only algorithms "
+    "of rather high intensity reach the peak",
+    reported=None, unit="FLOP/byte"))
+
+HBM_REDUCES_PCIE = register(Claim(
+    id="ch3.hbm-reduces-pcie-bottleneck", chapter=3, source="제2장 제3절",
+    korean="고대역폭 메모리(HBM) 등을 활용하여 PCIe 병목을 줄이는 접근을 적용하고 있다",
+    english="high-bandwidth memory (HBM) and the like are used to reduce the PCIe bottleneck",
+    reported=None, unit="x"))
+
+SPMV_MEMORY_BOUND = register(Claim(
+    id="ch3.spmv-memory-bound", chapter=3, source="제2장 제3절, [그림 2-5]",
+    korean="희소행렬-벡터곱은 사칙연산보다 메모리 전송에 소요되는 시간이 높기 때문에 메모리 "
+    "대역폭에 의한 성능으로 제한된다",
+    english="sparse matrix-vector product spends more time on memory transfer than on "
+    "arithmetic, so its performance is limited by memory bandwidth",
+    reported=None, unit="FLOP/byte"))
+
+DENSE_NEAR_PEAK = register(Claim(
+    id="ch3.dense-near-peak", chapter=3, source="제2장 제3절, [그림 2-5]",
+    korean="GPU에서 거의 이론치에 가까운 성능을 내는 알고리즘은 밀집행렬 연산이나 n-body "
+    "시뮬레이션 등이 있다",
+    english="algorithms that reach nearly the theoretical performance on a GPU include dense "
+    "matrix operations and n-body simulation",
+    reported=None, unit="FLOP/byte"))
+
+# Processors of the report's figures, and today's, by their datasheet names.
+REPORT_PROCESSORS = ("Xeon E5-2699 v4", "Tesla P100 PCIe 16GB", "Xeon Phi 7120P", "Tesla K40")
+TODAY_GPUS = ("T4", "A100 SXM4 80GB", "H100 SXM")
+
+
+def _find(table: pd.DataFrame, *words: str) -> str:
+    """The datasheet name containing every word (case-insensitive); the shortest if several."""
+    names = [
+        n for n in table["name"].astype(str)
+        if all(w.lower() in n.lower() for w in words)
+    ]
+    if not names:
+        raise ValueError(f"no datasheet row matches {words}")
+    return min(names, key=len)
+
+
+def _report_gpus(table: pd.DataFrame) -> dict[str, str]:
+    return {
+        "K40": _find(table, "K40"),
+        "P100": _find(table, "P100", "PCIe"),
+        "P100 SXM2": _find(table, "P100", "SXM2"),
+        "H100": _find(table, "H100", "SXM"),
+    }
+
+
+def audit(table: pd.DataFrame | None = None) -> list[Finding]:
+    """Every chapter-3 claim, recomputed from the curated tables (fast, deterministic)."""
+    table = _datasheet() if table is None else table
+    links = interconnects().set_index("name")
+    pcie3 = float(links.loc["PCIe 3.0 x16", "gbs"]) * 1e9
+    gpus = _report_gpus(table)
+    findings = []
+
+    # Ridge = peak / bandwidth: shown by construction; give the report-era numbers.
+    p100_peak, p100_bw = processor_roofline(gpus["P100"], "fp64", table)
+    ridge = ridge_point(p100_peak, p100_bw)
+    findings.append(check(
+        RIDGE_FROM_RATIO, ridge, verdict=Verdict.HOLDS,
+        ours_text=f"P100 FP64: {p100_peak / 1e12:.2f} TFLOP/s / {p100_bw / 1e9:.0f} GB/s "
+        f"= {ridge:.1f} FLOP/byte",
+        note="min(P, I·B) bends at I = P / B: the ratio of peak to bandwidth, in FLOP/byte",
+    ))
+
+    # Exponential vs linear growth: fit both over the GPUs of the table.
+    gpu_rows = table[table["kind"] == "gpu"]
+    trend = balance_trend(gpu_rows, "fp32")
+    findings.append(check(
+        MEMORY_GREW_LINEARLY, trend["bandwidth"], verdict=Verdict.MISLEADING,
+        ours_text=f"GPUs in our table: FP32 peak doubles every {trend['peak']:.1f} y, "
+        f"bandwidth every {trend['bandwidth']:.1f} y, ridge every {trend['ridge']:.1f} y",
+        note="bandwidth also grew exponentially, only more slowly than compute; the gap "
+        "(the ridge point) widens",
+    ))
+
+    # 1/16 FLOP/byte on every processor of the report's figures.
+    fractions = []
+    for name in REPORT_PROCESSORS:
+        try:
+            resolved = _find(table, *name.replace("Tesla ", "").split()[:2])
+        except ValueError:
+            continue
+        peak, bw = processor_roofline(resolved, "fp64", table)
+        fractions.append((resolved, attainable_flops(1 / 16, peak, bw) / peak))
+    worst = max(fractions, key=lambda item: item[1])
+    findings.append(check(
+        LOW_INTENSITY_LOW_EVERYWHERE, 100 * worst[1],
+        verdict=Verdict.HOLDS if worst[1] < 0.1 else Verdict.DOES_NOT_HOLD,
+        ours_text=f"at 1/16 FLOP/byte at most {100 * worst[1]:.1f} % of FP64 peak "
+        f"({worst[0]}; {len(fractions)} processors)",
+        note="min(P, B/16) / P on each processor of [그림 2-2]/[그림 2-4], FP64 datasheet figures",
+    ))
+
+    # PCIe vs GPU memory: "tens of times".
+    ratios = {key: processor_roofline(gpus[key], "fp32", table)[1] / pcie3
+              for key in ("K40", "P100")}
+    low = min(ratios.values())
+    findings.append(check(
+        PCIE_TENS_OF_TIMES, ratios["P100"],
+        verdict=Verdict.HOLDS if low >= 10 else Verdict.ROUGHLY,
+        ours_text=f"GPU memory / PCIe 3.0 x16 ({pcie3 / 1e9:.2f} GB/s): "
+        f"K40 {ratios['K40']:.0f}x, P100 {ratios['P100']:.0f}x",
+        note="per direction, theoretical; measured PCIe is lower still (lab 3)",
+    ))
+
+    # GPU compute "several times" its bandwidth: the ridge in FLOP/byte, by precision.
+    ridges = {
+        precision: ridge_point(*processor_roofline(gpus["P100"], precision, table))
+        for precision in ("fp64", "fp32")
+    }
+    findings.append(check(
+        GPU_COMPUTE_SEVERAL_TIMES, ridges["fp64"],
+        verdict=Verdict.HOLDS if 2 <= ridges["fp64"] < 10 else Verdict.ROUGHLY,
+        ours_text=f"P100 ridge {ridges['fp64']:.1f} FLOP/byte (FP64), "
+        f"{ridges['fp32']:.1f} (FP32)",
+        note="'several times' compares FLOP/s with byte/s; read as the ridge point it holds "
+        "for FP64 and understates FP32 and tensor cores",
+    ))
+
+    # HBM widens the gap to PCIe rather than reducing the PCIe bottleneck.
+    k40_bw = processor_roofline(gpus["K40"], "fp32", table)[1]
+    p100_sxm_bw = processor_roofline(gpus["P100 SXM2"], "fp32", table)[1]
+    findings.append(check(
+        HBM_REDUCES_PCIE, p100_sxm_bw / pcie3, verdict=Verdict.MISLEADING,
+        ours_text=f"device memory / PCIe 3.0: K40 (GDDR5) {k40_bw / pcie3:.0f}x, "
+        f"P100 SXM2 (HBM2) {p100_sxm_bw / pcie3:.0f}x",
+        note="HBM raises on-device bandwidth, so the PCIe gap grows; what bypasses PCIe is "
+        "NVLink (P100 SXM2) or keeping data on the GPU",
+    ))
+
+    # SpMV below every ridge; dense GEMM above.
+    spmv = kernels().set_index("kernel").loc["SpMV (CSR)"]
+    all_ridges = [
+        ridge_point(*processor_roofline(_find(table, *n.replace("Tesla ", "").split()[:2]),
+                                        "fp64", table))
+        for n in REPORT_PROCESSORS + TODAY_GPUS
+    ]
+    findings.append(check(
+        SPMV_MEMORY_BOUND, float(spmv["intensity_high"]),
+        verdict=Verdict.HOLDS if spmv["intensity_high"] < min(all_ridges) else Verdict.ROUGHLY,
+        ours_text=f"SpMV ≤ {spmv['intensity_high']:.2f} FLOP/byte < lowest FP64 ridge "
+        f"{min(all_ridges):.1f} of {len(all_ridges)} processors",
+        note="below the ridge the bound is I·B: bandwidth, not arithmetic, sets the speed",
+    ))
+    n = 1024
+    findings.append(check(
+        DENSE_NEAR_PEAK, gemm_intensity(n, n, n),
+        verdict=Verdict.HOLDS if gemm_intensity(n, n, n) > max(all_ridges) else Verdict.ROUGHLY,
+        ours_text=f"DGEMM n={n}: {gemm_intensity(n, n, n):.0f} FLOP/byte > highest FP64 ridge "
+        f"{max(all_ridges):.1f}",
+        note="a roofline bound, not a measurement: it allows the peak; this chapter measures "
+        "a CPU GEMM near its peak",
+    ))
+    return findings

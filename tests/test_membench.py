@@ -1,0 +1,117 @@
+"""STREAM-style bandwidth, GEMM rate and the rank-k sweep: byte and FLOP accounting, validation.
+
+Rates depend on the machine, so these tests check what is deterministic (bytes, FLOPs,
+intensities, results of the kernels) and only that rates are positive and finite.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from aicompute import membench
+
+
+@pytest.mark.parametrize(
+    ("kind", "stream", "with_allocate", "flops"),
+    [("copy", 16, 24, 0), ("scale", 16, 24, 1), ("add", 24, 32, 1), ("triad", 24, 32, 2)],
+)
+def test_stream_bytes_follow_streams_convention(kind, stream, with_allocate, flops) -> None:
+    n = 1000
+    assert membench.stream_bytes(kind, n) == stream * n
+    assert membench.stream_bytes(kind, n, write_allocate=True) == with_allocate * n
+    assert membench.stream_bytes(kind, n, itemsize=4) == stream * n // 2
+    assert membench.stream_flops(kind, n) == flops * n
+
+
+def test_stream_accounting_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        membench.stream_bytes("daxpy", 10)
+    with pytest.raises(ValueError, match="n"):
+        membench.stream_bytes("copy", 0)
+    with pytest.raises(ValueError, match="itemsize"):
+        membench.stream_bytes("copy", 10, itemsize=2.5)
+
+
+@pytest.mark.parametrize("kind", sorted(membench.STREAM_KINDS))
+def test_measure_bandwidth_small(kind) -> None:
+    # n not a multiple of the block or of the thread count: exercises the ragged edges
+    result = membench.measure_bandwidth(kind, n=100_003, threads=2, repeat=3, block=4096)
+    assert result.bytes == membench.stream_bytes(kind, 100_003)
+    assert result.bytes_with_write_allocate > result.bytes
+    assert result.threads == 2 and result.timing.device == "cpu"
+    for rate in (result.rate, result.best_rate, result.rate_with_write_allocate):
+        assert math.isfinite(rate) and rate > 0
+    assert result.best_rate >= result.rate
+    assert result.intensity == pytest.approx(
+        membench.stream_flops(kind, 1) / membench.stream_bytes(kind, 1)
+    )
+
+
+def test_measure_bandwidth_rejects_bad_input() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        membench.measure_bandwidth("daxpy", n=4096)
+    with pytest.raises(ValueError, match="threads"):
+        membench.measure_bandwidth("copy", n=4096, threads=0)
+    with pytest.raises(ValueError, match="n"):
+        membench.measure_bandwidth("copy", n=10)
+    with pytest.raises(ValueError, match="dtype"):
+        membench.measure_bandwidth("copy", n=4096, dtype="int8")
+    with pytest.raises(ValueError, match="repeat"):
+        membench.measure_bandwidth("copy", n=4096, repeat=1)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_measure_gemm_counts_flops_and_intensity(dtype) -> None:
+    result = membench.measure_gemm_flops(96, dtype, repeat=3)
+    assert result.flops == 2 * 96**3
+    itemsize = np.dtype(dtype).itemsize
+    assert result.intensity == pytest.approx(2 * 96**3 / (3 * 96**2 * itemsize))
+    assert result.rate > 0 and result.best_rate >= result.rate
+    scipy_result = membench.measure_gemm_flops_scipy(96, dtype, repeat=3)
+    assert scipy_result.flops == result.flops and scipy_result.library.startswith("scipy")
+    with pytest.raises(ValueError, match="dtype"):
+        membench.measure_gemm_flops(64, "complex128")
+    with pytest.raises(ValueError, match="n"):
+        membench.measure_gemm_flops(4)
+
+
+def test_rank_k_bytes_and_sweep() -> None:
+    assert membench.rank_k_bytes(100, 1) == 8 * (200 + 10_000)
+    assert membench.rank_k_bytes(100, 1, write_allocate=True) == 8 * (200 + 20_000)
+    frame = membench.rank_k_sweep(ks=(1, 4, 16), m=128, repeat=3)
+    assert list(frame["k"]) == [1, 4, 16]
+    assert frame["intensity"].is_monotonic_increasing
+    assert list(frame["flops"]) == [2 * 128 * 128 * k for k in (1, 4, 16)]
+    assert (frame["gflops"] > 0).all()
+    with pytest.raises(ValueError, match="k"):
+        membench.rank_k_sweep(ks=(0,), m=64)
+    with pytest.raises(ValueError, match="empty"):
+        membench.rank_k_sweep(ks=(), m=64)
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc to build the C reference")
+def test_c_stream_tool_builds_runs_and_checks_itself(tmp_path) -> None:
+    """The compiled reference (tools/stream.c) runs and reports four positive rates."""
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "tools" / "stream.c"
+    binary = tmp_path / "stream"
+    flags = ["-O3", "-fopenmp"]
+    subprocess.run(["gcc", *flags, "-o", str(binary), str(source)], check=True)
+    out = subprocess.run([str(binary), "65536", "3"], check=True, capture_output=True, text=True)
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].startswith("threads")
+    kinds = {}
+    for line in lines[1:]:
+        name, best, median, seconds = line.split()
+        kinds[name] = (float(best), float(median), float(seconds))
+    assert set(kinds) == set(membench.STREAM_KINDS)
+    assert all(best >= median > 0 for best, median, _ in kinds.values())
+    bad = subprocess.run([str(binary), "10", "3"], capture_output=True, text=True)
+    assert bad.returncode == 2 and re.search("N >= 1024", bad.stderr)
