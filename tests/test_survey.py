@@ -1,0 +1,192 @@
+"""Chapter 7: the survey tables (transcription checks), the 215-firm estimate and the audit."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from aicompute import data, survey
+
+TABLE_IDS = ["3-1", "3-2", "3-5", "3-6", "3-7"] + [f"별첨2-{i}" for i in range(1, 11)]
+
+
+def _altered(table_id: str, category: str, variable: str, new_value: float, breakdown=None):
+    frame = survey.tables()
+    mask = (
+        (frame["table_id"] == table_id)
+        & (frame["category_ko"] == category)
+        & (frame["variable_ko"] == variable)
+    )
+    if breakdown is not None:
+        mask &= frame["breakdown"] == breakdown
+    assert mask.sum() == 1, "the test must alter exactly one cell"
+    frame.loc[mask, "value"] = new_value
+    return frame
+
+
+# --- transcription --------------------------------------------------------------------------
+
+
+def test_every_table_is_transcribed_with_its_shape() -> None:
+    frame = survey.tables()
+    assert list(dict.fromkeys(frame["table_id"])) == [
+        t for t in TABLE_IDS if t.startswith("별첨")
+    ] + [t for t in TABLE_IDS if not t.startswith("별첨")]
+    shapes = {"별첨2-1": 18, "별첨2-2": 6, "별첨2-3": 8, "별첨2-4": 8, "별첨2-5": 3, "별첨2-6": 3}
+    shapes.update({f"별첨2-{i}": 8 for i in range(7, 11)})
+    for table_id, ncols in shapes.items():
+        wide = survey.table(table_id)
+        assert wide.shape == (20, ncols + 2), table_id
+        assert wide["base_n"].tolist()[:4] == [72, 20, 25, 27]
+    assert frame["source"].str.startswith("spri2018; <표 ").all()
+    assert frame["category_en"].notna().all() and frame["variable_en"].notna().all()
+
+
+def test_spot_cells_against_the_printed_report() -> None:
+    assert survey.table("별첨2-7").loc[("total", "전체"), "합계: 전체"] == 11370
+    assert survey.table("별첨2-10").loc[("revenue", "10억 미만"), "합계: 전체"] == 24771
+    assert survey.table("별첨2-3").loc[("total", "전체"), "합계"] == 1873
+    assert survey.table("별첨2-1").loc[("gov_awareness", "비인지"), "기타"] == 23.9
+    assert survey.table("3-7").loc[("revenue", "80-120억 미만"), "215개 대상"] == 20
+
+
+def test_the_transcription_passes_every_consistency_check() -> None:
+    result = survey.validate()
+    assert len(result) > 1900
+    assert survey.failures().empty, survey.failures().to_string()
+    # the report's own inconsistencies are kept as printed and flagged, not corrected
+    known = survey.failures(include_known=True)
+    assert len(known) == len(survey.KNOWN_DISCREPANCIES) == 3
+
+
+@pytest.mark.parametrize(
+    ("table_id", "category", "variable", "value", "breakdown", "check"),
+    [
+        ("별첨2-1", "전체", "금융", 30.7, None, "percent = k / n"),
+        ("별첨2-5", "10억 미만", "활용하고 있음", 41.2, None, "shares sum to 100"),
+        ("별첨2-7", "10억 미만", "합계: GTX 1070", 370, None, "sum = whole GPUs x TFLOPS"),
+        ("별첨2-9", "2010년 이후", "합계: 전체", 16891, None, "models sum to total"),
+        (
+            "별첨2-8",
+            "10억 미만",
+            "합계: GTX 1080",
+            340,
+            None,
+            "stratum sum = sample GPUs x TFLOPS x N/n",
+        ),
+        ("별첨2-10", "2000년 이전", "합계: GTX 1080", 2417, None, "categories sum to total"),
+        ("별첨2-3", "전체", "평균", 26.96, None, "mean x answered = sum"),
+        ("3-6", "GTX 1080", "현황", 118, "gpu_model", "GPUs x TFLOPS = TFLOPS"),
+        ("3-7", "30-50억 미만", "215개 대상", 21, "revenue", "strata sum to total"),
+        ("3-5", "활용", "응답 기업 수", 27, "gpu_use", "counts sum to total"),
+        ("별첨2-2", "2010년 이후", "신호", 25.9, None, "category firms sum to total firms"),
+    ],
+)
+def test_an_altered_cell_makes_a_check_fail(table_id, category, variable, value, breakdown, check):
+    frame = _altered(table_id, category, variable, value, breakdown)
+    bad = survey.failures(frame)
+    assert not bad.empty, "changing one cell must break a consistency check"
+    assert check in set(bad["check"]), bad.to_string()
+
+
+def test_table_lookup_and_bad_frames_raise_clear_errors() -> None:
+    with pytest.raises(ValueError, match="no survey table"):
+        survey.table("3-9")
+    with pytest.raises(ValueError, match="survey frame"):
+        survey.validate(pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match="kind"):
+        survey.gpu_counts("future")
+    with pytest.raises(ValueError, match="breakdown"):
+        survey.holdings("current", "region")
+    with pytest.raises(ValueError, match="stated figure"):
+        survey.stated("no-such-claim")
+
+
+def test_every_survey_csv_has_sources() -> None:
+    for name in ("survey_tables", "survey_text_figures", "survey_reference_systems"):
+        frame = data.load(name)
+        assert frame["source"].str.strip().ne("").all()
+
+
+# --- GPU counts and the 215-firm estimate -----------------------------------------------------
+
+
+def test_gpu_counts_match_table_3_6() -> None:
+    counts = survey.gpu_counts("current", "total").loc["전체", list(survey.MODELS)].tolist()
+    assert counts == [194, 117, 887]
+    demand = survey.gpu_counts("demand", "total").loc["전체", list(survey.MODELS)].tolist()
+    assert demand == [553, 230, 1630]
+    assert survey.gpu_counts("current", "revenue")[list(survey.MODELS)].sum().tolist() == counts
+
+
+def test_stratum_weights_are_population_over_sample() -> None:
+    w = survey.stratum_weights()
+    assert w["sample"].sum() == 72 and w["population"].sum() == 215
+    assert w.loc["80-120억 미만", "weight"] == pytest.approx(20 / 3)
+    assert (w["sample"] * w["weight"]).sum() == pytest.approx(215)
+
+
+@pytest.mark.parametrize("kind", ["current", "demand"])
+def test_estimate_reproduces_every_revenue_and_total_cell(kind: str) -> None:
+    comparison = survey.compare_estimate(kind)
+    assert len(comparison) == 9 * 8
+    assert comparison["ok"].all(), comparison[~comparison["ok"]].to_string()
+
+
+def test_uniform_weights_scale_the_sample_total() -> None:
+    strata = survey.stratum_weights()
+    uniform = pd.Series(215 / 72, index=strata.index)
+    est = survey.estimate_population("current", uniform)
+    assert est.loc["전체", "합계: 전체"] == pytest.approx(11370.4 * 215 / 72)
+    with pytest.raises(ValueError, match="weights"):
+        survey.estimate_population("current", uniform.iloc[:3])
+    with pytest.raises(ValueError, match="weights"):
+        survey.estimate_population("current", -uniform)
+
+
+def test_other_breakdowns_are_consistent_with_revenue_weights() -> None:
+    for kind in ("current", "demand"):
+        implied = survey.implied_weighted_bases(kind)
+        assert implied["within_bounds"].all()
+        sums = implied.groupby("breakdown")["implied_firms"].sum()
+        assert ((sums - 215).abs() < 1).all()
+
+
+def test_alternative_weightings_all_represent_215_firms() -> None:
+    alt = survey.alternative_estimates("current")
+    assert alt.loc[0, "pflops"] == pytest.approx(32.093, abs=0.001)
+    full = alt[alt["weighting"] != "respondents only (floor)"]
+    assert full["firms_represented"].round(6).eq(215).all()
+    assert alt["pflops"].min() == pytest.approx(11.3704)
+
+
+def test_headline_text_numbers_are_the_1080ti_column() -> None:
+    head = survey.headline().set_index("quantity")
+    row = head.loc["current, 215 firms (estimate)"]
+    assert row["text_pflops"] == pytest.approx(row["table_1080ti_class_pflops"], abs=0.001)
+    assert row["ours_pflops"] == pytest.approx(row["table_total_pflops"], abs=0.001)
+
+
+# --- analysis helpers --------------------------------------------------------------------------
+
+
+def test_holdings_shares_add_to_100() -> None:
+    for breakdown in ("founded", "revenue", "gov_awareness"):
+        h = survey.holdings("current", breakdown)
+        assert h["share_of_compute_pct"].sum() == pytest.approx(100, abs=0.05)
+        assert h["firms"].sum() == 72
+
+
+def test_peaks_from_cores_and_clocks() -> None:
+    assert survey.gpu_fp32_tflops("GTX 1080", "base") == pytest.approx(8.228, abs=0.001)
+    assert survey.nurion_peak("fp64") == pytest.approx(25.7059, abs=1e-3)
+    assert survey.nurion_peak("fp32") == pytest.approx(2 * survey.nurion_peak("fp64"))
+    assert survey.h100_equivalent(66.91 / 1000 * 10) == pytest.approx(10, rel=1e-3)
+    with pytest.raises(ValueError, match="clock"):
+        survey.gpu_fp32_tflops("GTX 1080", "turbo")
+    with pytest.raises(ValueError, match="precision"):
+        survey.nurion_peak("fp16")
+    with pytest.raises(ValueError, match="pflops"):
+        survey.h100_equivalent(math.nan)
