@@ -1,0 +1,734 @@
+"""Chapter 1, Moore's law: exponential growth of compute, measured from curated, cited data.
+
+The chapter's argument is that compute grew exponentially and got cheaper, which turned neural
+networks from an idea into a technology, and that since about 2005 the growth has come from
+parallelism (more cores, wider vectors, more chips) rather than from clock frequency.
+
+Growth is measured by a log-linear least-squares fit, ``log2(value) = a + b * year``: the slope
+``b`` is doublings per year, so the doubling time is ``1 / b`` years. The slope's standard error
+gives a Student-t confidence interval, which maps to an interval on the doubling time (when the
+slope's interval includes zero, the doubling time is unbounded: no significant growth).
+
+Data (package CSVs, one row per fact, each with its source): ``processors`` (milestone chips),
+``top500_history`` (#1 and #500 Rmax of every June list since 1993) and
+``smartphone_vs_supercomputer`` (the report's Galaxy S7 against Hitachi SR2201 comparison).
+:func:`audit` recomputes every chapter-1 claim of the report from these tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from aicompute import data
+from aicompute.claims import Claim, Finding, Verdict, check, format_number, register
+
+__all__ = [
+    "GrowthFit",
+    "fit_growth",
+    "growth_factor",
+    "implied_doubling_months",
+    "processors",
+    "top500_history",
+    "smartphone_facts",
+    "mali_peak_gflops",
+    "transistor_fit",
+    "top500_fit",
+    "peak_flops_fit",
+    "clock_fits",
+    "POWER_WALL_YEAR",
+    "audit",
+    "plot_transistors",
+    "plot_top500",
+    "plot_dennard",
+    "plot_explorer",
+    "plot_growth_factor_map",
+]
+
+#: The year the chapter splits the clock-frequency record at (the "power wall").
+POWER_WALL_YEAR = 2005
+
+
+# --------------------------------------------------------------------------------------------
+# Fitting exponential growth
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrowthFit:
+    """A least-squares fit of ``log2(value) = intercept + slope * year``.
+
+    Attributes:
+        quantity: what was fitted, e.g. ``"transistors per chip"``.
+        years: the x values (decimal years).
+        values: the y values (positive).
+        slope: doublings per year.
+        intercept: ``log2(value)`` at year 0.
+        stderr: standard error of the slope (doublings per year).
+        level: confidence level of the intervals, e.g. 0.95.
+    """
+
+    quantity: str
+    years: tuple[float, ...]
+    values: tuple[float, ...]
+    slope: float
+    intercept: float
+    stderr: float
+    level: float
+
+    @property
+    def n(self) -> int:
+        """Number of data points."""
+        return len(self.years)
+
+    @property
+    def slope_ci(self) -> tuple[float, float]:
+        """Confidence interval of the slope (doublings per year), Student t with n-2 dof."""
+        t = stats.t.ppf(0.5 + self.level / 2, self.n - 2)
+        return self.slope - t * self.stderr, self.slope + t * self.stderr
+
+    @property
+    def doubling_years(self) -> float:
+        """Doubling time in years (``inf`` when the fitted slope is not positive)."""
+        return 1 / self.slope if self.slope > 0 else math.inf
+
+    @property
+    def doubling_months(self) -> float:
+        """Doubling time in months."""
+        return 12 * self.doubling_years
+
+    @property
+    def doubling_months_ci(self) -> tuple[float, float]:
+        """Confidence interval of the doubling time in months (``inf`` if growth may be zero)."""
+        low, high = self.slope_ci
+        shortest = 12 / high if high > 0 else math.inf
+        longest = 12 / low if low > 0 else math.inf
+        return shortest, longest
+
+    @property
+    def growth_per_decade(self) -> float:
+        """Factor by which the fitted value grows in ten years."""
+        return 2 ** (10 * self.slope)
+
+    def predict(self, years: Sequence[float] | np.ndarray) -> np.ndarray:
+        """Fitted values at ``years``."""
+        return 2 ** (self.intercept + self.slope * np.asarray(years, dtype=float))
+
+    def factor_over(self, years: float) -> float:
+        """Growth factor the fit implies over ``years`` years."""
+        return 2 ** (self.slope * years)
+
+    def summary(self) -> str:
+        """One line: doubling time with its interval, the span and number of points."""
+        low, high = self.doubling_months_ci
+        span = f"{min(self.years):.0f}-{max(self.years):.0f}, n={self.n}"
+        if self.slope <= 0 or math.isinf(high):
+            return (
+                f"{self.quantity}: {self.growth_per_decade:.2f}x per decade "
+                f"(slope {self.slope:+.3f} doublings/yr, {self.level:.0%} CI "
+                f"{self.slope_ci[0]:+.3f} to {self.slope_ci[1]:+.3f}; no significant "
+                f"doubling; {span})"
+            )
+        return (
+            f"{self.quantity}: doubles every {self.doubling_months:.1f} months "
+            f"({self.level:.0%} CI {low:.1f}-{high:.1f}; {span})"
+        )
+
+
+def fit_growth(
+    years: Sequence[float] | np.ndarray | pd.Series,
+    values: Sequence[float] | np.ndarray | pd.Series,
+    *,
+    quantity: str = "value",
+    level: float = 0.95,
+) -> GrowthFit:
+    """Fit exponential growth by least squares on ``log2(values)``; see :class:`GrowthFit`."""
+    x = np.asarray(years, dtype=float)
+    y = np.asarray(values, dtype=float)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError(f"years and values must be 1-D of equal length, got {x.shape}, {y.shape}")
+    if x.size < 3:
+        raise ValueError(f"need at least 3 points to fit growth with an error, got {x.size}")
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("years and values must be finite (drop missing rows first)")
+    if (y <= 0).any():
+        raise ValueError("values must be positive to fit exponential growth")
+    if np.ptp(x) == 0:
+        raise ValueError("years must not all be equal")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    result = stats.linregress(x, np.log2(y))
+    return GrowthFit(
+        quantity=quantity,
+        years=tuple(float(v) for v in x),
+        values=tuple(float(v) for v in y),
+        slope=float(result.slope),
+        intercept=float(result.intercept),
+        stderr=float(result.stderr),
+        level=level,
+    )
+
+
+def growth_factor(doubling_months: float, years: float) -> float:
+    """How much a quantity grows in ``years`` if it doubles every ``doubling_months``."""
+    if not doubling_months > 0 or not math.isfinite(doubling_months):
+        raise ValueError(f"doubling_months must be positive and finite, got {doubling_months}")
+    if not years >= 0 or not math.isfinite(years):
+        raise ValueError(f"years must be non-negative and finite, got {years}")
+    return 2 ** (12 * years / doubling_months)
+
+
+def implied_doubling_months(factor: float, years: float) -> float:
+    """The doubling time (months) that yields growth ``factor`` in ``years`` years."""
+    if not factor > 1 or not math.isfinite(factor):
+        raise ValueError(f"factor must be finite and greater than 1, got {factor}")
+    if not years > 0 or not math.isfinite(years):
+        raise ValueError(f"years must be positive and finite, got {years}")
+    return 12 * years / math.log2(factor)
+
+
+# --------------------------------------------------------------------------------------------
+# The curated data
+# --------------------------------------------------------------------------------------------
+
+
+def processors() -> pd.DataFrame:
+    """Processor milestones with a computed ``peak_fp64_gflops`` (cores x clock x FLOP/cycle)."""
+    table = data.load("processors")
+    table["peak_fp64_gflops"] = (
+        table["cores"] * table["clock_mhz"] * table["fp64_flops_per_cycle"] / 1e3
+    )
+    return table
+
+
+def top500_history() -> pd.DataFrame:
+    """TOP500 #1 and #500 Rmax per list, with ``year`` as a decimal (June = .5, November = .92)."""
+    table = data.load("top500_history")
+    parts = table["list"].str.split("-", expand=True).astype(int)
+    table["year"] = parts[0] + (parts[1] - 0.5) / 12
+    return table
+
+
+def smartphone_facts() -> dict[tuple[str, str], float]:
+    """The smartphone-versus-supercomputer table as ``{(system, quantity): value}``."""
+    table = data.load("smartphone_vs_supercomputer")
+    return {(row.system, row.quantity): float(row.value) for row in table.itertuples()}
+
+
+_MALI = "Mali-T880 MP12 (Galaxy S7 Exynos 8890)"
+_MIDGARD = "Mali Midgard arithmetic pipeline"
+_SR2201 = "Hitachi SR2201/1024"
+
+
+def mali_peak_gflops(precision: str = "fp32") -> float:
+    """Theoretical peak of the Galaxy S7's GPU: cores x pipelines x FLOP/cycle x clock."""
+    if precision not in ("fp32", "fp64"):
+        raise ValueError(f"precision must be 'fp32' or 'fp64', got {precision!r}")
+    facts = smartphone_facts()
+    return (
+        facts[(_MALI, "shader_cores")]
+        * facts[(_MALI, "arithmetic_pipelines_per_core")]
+        * facts[(_MIDGARD, f"{precision}_flops_per_cycle")]
+        * facts[(_MALI, "clock")]
+        / 1e3
+    )
+
+
+def transistor_fit(kinds: Sequence[str] = ("cpu", "soc")) -> GrowthFit:
+    """Doubling time of transistors per chip over the milestones of the given kinds."""
+    table = processors()
+    rows = table[table["kind"].isin(kinds) & table["transistors"].notna()]
+    return fit_growth(rows["year"], rows["transistors"], quantity="transistors per chip")
+
+
+def top500_fit(rank: int = 1, *, june_only: bool = True) -> GrowthFit:
+    """Doubling time of the TOP500 #1 (``rank=1``) or #500 (``rank=500``) Rmax."""
+    if rank not in (1, 500):
+        raise ValueError(f"rank must be 1 or 500, got {rank}")
+    table = top500_history()
+    if june_only:
+        table = table[table["list"].str.endswith("-06")]
+    return fit_growth(
+        table["year"], table[f"rank{rank}_rmax_gflops"], quantity=f"TOP500 #{rank} Rmax"
+    )
+
+
+def peak_flops_fit() -> GrowthFit:
+    """Doubling time of one CPU's theoretical FP64 peak (milestones with a known FLOP/cycle)."""
+    table = processors()
+    rows = table[(table["kind"] == "cpu") & table["peak_fp64_gflops"].notna()]
+    return fit_growth(rows["year"], rows["peak_fp64_gflops"], quantity="CPU peak FP64 FLOP/s")
+
+
+def clock_fits(split_year: int = POWER_WALL_YEAR) -> tuple[GrowthFit, GrowthFit]:
+    """Fits of CPU base clock before ``split_year`` and from ``split_year`` on."""
+    table = processors()
+    rows = table[table["kind"] == "cpu"]
+    if not rows["year"].min() < split_year <= rows["year"].max():
+        raise ValueError(f"split_year {split_year} must fall inside the data's years")
+    before = rows[rows["year"] < split_year]
+    after = rows[rows["year"] >= split_year]
+    return (
+        fit_growth(before["year"], before["clock_mhz"], quantity=f"CPU clock before {split_year}"),
+        fit_growth(after["year"], after["clock_mhz"], quantity=f"CPU clock from {split_year}"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The report's claims (제2장 제1절 and 제2절) and their audit
+# --------------------------------------------------------------------------------------------
+
+MOORE_18_MONTHS = register(
+    Claim(
+        id="ch1.moore-18-months",
+        chapter=1,
+        source="제2장 제1절, footnote 2",
+        korean="매 18개월 마다 연산처리장치의 성능이 2배 향상된다는 법칙",
+        english="the law that processor performance doubles every 18 months",
+        reported=18.0,
+        unit="months",
+        rel_tol=0.10,
+        rough_tol=0.25,
+    )
+)
+TRANSISTORS_18_MONTHS = register(
+    Claim(
+        id="ch1.transistors-18-months",
+        chapter=1,
+        source="제2장 제1절, footnote 2",
+        korean="트랜지스터의 공정이 18개월 마다 축소되는 것을 의미 → 동일한 면적의 집적도가 향상",
+        english="it means the transistor process shrinks every 18 months, so density doubles",
+        reported=18.0,
+        unit="months",
+        rel_tol=0.10,
+        rough_tol=0.25,
+    )
+)
+FACTOR_5000_IN_20_YEARS = register(
+    Claim(
+        id="ch1.5000x-in-20-years",
+        chapter=1,
+        source="제2장 제1절",
+        korean="무어의 법칙에 따르면 지난 20년 동안 5,000배에 가까운 성능이 향상됐다",
+        english="by Moore's law, performance grew nearly 5,000-fold over the last 20 years",
+        reported=5000.0,
+        unit="x",
+        rel_tol=0.25,
+        rough_tol=0.60,
+    )
+)
+CLOCK_WALL_3GHZ = register(
+    Claim(
+        id="ch1.clock-wall-3ghz",
+        chapter=1,
+        source="제2장 제1절",
+        korean="클럭스피드가 3GHz를 넘어서자 발열이 지나치게 증가하여 냉각을 위해 많은 전력을 요구",
+        english="once clock speed passed 3 GHz, heat rose so much that cooling needed "
+        "a lot of power",
+        reported=3.0,
+        unit="GHz",
+        rel_tol=0.10,
+        rough_tol=0.35,
+    )
+)
+MULTICORE = register(
+    Claim(
+        id="ch1.multicore-after-wall",
+        chapter=1,
+        source="제2장 제1절",
+        korean="전력대비 성능의 효율이 급격하게 악화되자, 연산처리장치 생산 기업들은 "
+        "연산처리장치를 병렬로 탑재하기 시작한다",
+        english="when performance per watt collapsed, chipmakers began to put processors "
+        "in parallel (multicore)",
+        reported=None,
+    )
+)
+TAIHULIGHT = register(
+    Claim(
+        id="ch1.taihulight-93pflops",
+        chapter=1,
+        source="제2장 제2절",
+        korean="현재 세계에서 가장 빠른 슈퍼컴퓨터인 중국의 선웨이 타이후라이트는 93.0 PFLOPS",
+        english="the world's fastest supercomputer, China's Sunway TaihuLight, does 93.0 PFLOPS",
+        reported=93.0,
+        unit="PFLOP/s",
+        rel_tol=0.01,
+        rough_tol=0.05,
+    )
+)
+MALI_265 = register(
+    Claim(
+        id="ch1.mali-t880-265gflops",
+        chapter=1,
+        source="제2장 제2절",
+        korean="2016년 출시된 갤럭시 S7의 GPU Mali-T880 MP12는 265.2 GFLOPS의 이론 성능",
+        english="the Galaxy S7's GPU (2016), Mali-T880 MP12, has a theoretical 265.2 GFLOPS",
+        reported=265.2,
+        unit="GFLOP/s",
+        rel_tol=0.01,
+        rough_tol=0.10,
+    )
+)
+SR2201_220 = register(
+    Claim(
+        id="ch1.sr2201-220gflops",
+        chapter=1,
+        source="제2장 제2절",
+        korean="지난 1996년 세계에서 가장 빠른 슈퍼컴퓨터로 등극한 동경대의 Hitachi "
+        "SR2201/1024의 실측 성능(220.4 GFLOPS)",
+        english="the measured performance (220.4 GFLOPS) of the University of Tokyo's Hitachi "
+        "SR2201/1024, the fastest supercomputer in 1996",
+        reported=220.4,
+        unit="GFLOP/s",
+        rel_tol=0.01,
+        rough_tol=0.05,
+    )
+)
+PHONE_RIVALS_SR2201 = register(
+    Claim(
+        id="ch1.phone-rivals-sr2201",
+        chapter=1,
+        source="제2장 제2절, [그림 2-1]",
+        korean="이 수치는 ... SR2201/1024의 실측 성능(220.4 GFLOPS)에 육박한다",
+        english="this figure (265.2 GFLOPS) rivals SR2201/1024's measured 220.4 GFLOPS",
+        reported=265.2 / 220.4,
+        unit="x SR2201",
+    )
+)
+CPU_22_CORES = register(
+    Claim(
+        id="ch1.cpu-22-cores-1.5tflops",
+        chapter=1,
+        source="제2장 제2절, [그림 2-2]",
+        korean="고성능 CPU의 경우는 22개의 코어와 1.5 TFLOPS의 이론 성능을 보유",
+        english="a high-end CPU has 22 cores and a theoretical 1.5 TFLOPS",
+        reported=1.5,
+        unit="TFLOP/s",
+        rel_tol=0.05,
+        rough_tol=0.25,
+    )
+)
+GPU_10X = register(
+    Claim(
+        id="ch1.gpu-10x-cpu",
+        chapter=1,
+        source="제2장 제2절, [그림 2-2]",
+        korean="순수한 계산 성능은 동일가격 GPU에 대비하여 약 10배 정도 낮다",
+        english="in raw compute a CPU is about 10 times slower than a GPU of the same price",
+        reported=10.0,
+        unit="x",
+        rel_tol=0.10,
+        rough_tol=0.50,
+    )
+)
+
+
+def _processor(name_start: str) -> pd.Series:
+    table = processors()
+    rows = table[table["name"].str.startswith(name_start)]
+    if len(rows) != 1:
+        raise ValueError(f"expected one processor named {name_start!r}, found {len(rows)}")
+    return rows.iloc[0]
+
+
+def _top500_rank1(list_name: str) -> float:
+    table = top500_history()
+    rows = table[table["list"] == list_name]
+    if len(rows) != 1:
+        raise ValueError(f"no TOP500 list {list_name!r} in the curated table")
+    return float(rows["rank1_rmax_gflops"].iloc[0])
+
+
+def audit() -> list[Finding]:
+    """Every chapter-1 claim, recomputed from the curated tables (fast, deterministic)."""
+    chips, fit_t, fit_1 = peak_flops_fit(), transistor_fit(), top500_fit(1)
+    before, after = clock_fits()
+    findings = []
+
+    low, high = chips.doubling_months_ci
+    findings.append(
+        check(
+            MOORE_18_MONTHS,
+            chips.doubling_months,
+            note=f"fit of one CPU's FP64 peak, {min(chips.years):.0f}-{max(chips.years):.0f} "
+            f"(95% CI {low:.0f}-{high:.0f} months); a whole TOP500 #1 machine doubles every "
+            f"{fit_1.doubling_months:.0f} months because it also adds chips",
+        )
+    )
+    low, high = fit_t.doubling_months_ci
+    findings.append(
+        check(
+            TRANSISTORS_18_MONTHS,
+            fit_t.doubling_months,
+            note=f"fit of transistors per chip {min(fit_t.years):.0f}-{max(fit_t.years):.0f} "
+            f"(95% CI {low:.0f}-{high:.0f} months); Moore's own 1975 revision was 2 years",
+        )
+    )
+    top_1997, top_2017 = _top500_rank1("1997-06"), _top500_rank1("2017-06")
+    findings.append(
+        check(
+            FACTOR_5000_IN_20_YEARS,
+            chips.factor_over(20),
+            note=f"20 years of the CPU peak fit; the report's own 18-month rule gives "
+            f"{growth_factor(18, 20):,.0f}x, transistors {fit_t.factor_over(20):,.0f}x, "
+            f"TOP500 #1 1997-2017 {top_2017 / top_1997:,.0f}x: the factor depends on what grows",
+        )
+    )
+    cpus = processors()
+    cpus = cpus[cpus["kind"] == "cpu"]
+    fastest = cpus.loc[cpus["clock_mhz"].idxmax()]
+    later = cpus[cpus["year"] > fastest["year"]]
+    findings.append(
+        check(
+            CLOCK_WALL_3GHZ,
+            fastest["clock_mhz"] / 1e3,
+            note=f"highest base clock of our milestones ({fastest['name']}, "
+            f"{fastest['year']}); none later exceeds it (median since then "
+            f"{later['clock_mhz'].median() / 1e3:.1f} GHz); clock doubled every "
+            f"{before.doubling_months:.0f} months before {POWER_WALL_YEAR}, "
+            f"{after.growth_per_decade:.2f}x per decade after",
+        )
+    )
+    first_multi = cpus[cpus["cores"] > 1].iloc[0]
+    since = cpus[cpus["year"] >= POWER_WALL_YEAR]
+    findings.append(
+        check(
+            MULTICORE,
+            None,
+            verdict=Verdict.HOLDS,
+            ours_text=f"first multicore milestone {first_multi['year']} "
+            f"({first_multi['name']}); cores {since['cores'].min():.0f} -> "
+            f"{since['cores'].max():.0f} by {since['year'].max()}",
+            note="qualitative: every milestone before the clock stopped rising has one core; "
+            "every later one has several (power is the reason, see Dennard scaling)",
+        )
+    )
+    findings.append(
+        check(
+            TAIHULIGHT,
+            _top500_rank1("2016-06") / 1e6,
+            note=f"TOP500 #1 Rmax (FP64 HPL), June 2016; still #1 in November 2017 "
+            f"({format_number(_top500_rank1('2017-11') / 1e6, 'PFLOP/s')})",
+        )
+    )
+    mali32, mali64 = mali_peak_gflops("fp32"), mali_peak_gflops("fp64")
+    findings.append(
+        check(
+            MALI_265,
+            mali32,
+            note="12 cores x 2 pipelines x 17 FP32 FLOP/cycle x 650 MHz; FP32, theoretical; "
+            "the pipeline count is implied by the figure, not stated by ARM",
+        )
+    )
+    facts = smartphone_facts()
+    findings.append(check(SR2201_220, facts[(_SR2201, "rmax")], note="TOP500 June 1996, #1"))
+    rpeak = facts[(_SR2201, "rpeak")]
+    findings.append(
+        check(
+            PHONE_RIVALS_SR2201,
+            mali64 / rpeak,
+            verdict=Verdict.MISLEADING,
+            ours_text=f"{mali64 / rpeak:.2f}x (FP64 peak {mali64:.0f} vs {rpeak:.1f} GFLOP/s)",
+            note="the report sets a theoretical FP32 peak against a measured FP64 (HPL) result; "
+            "like for like (both FP64 peaks) the phone GPU has a quarter of SR2201's",
+        )
+    )
+    xeon = _processor("Xeon E5-2699 v4")
+    xeon_fp32 = 2 * xeon["peak_fp64_gflops"]  # AVX2: twice as many FP32 lanes as FP64
+    findings.append(
+        check(
+            CPU_22_CORES,
+            xeon_fp32 / 1e3,
+            note=f"Xeon E5-2699 v4 ({xeon['cores']:.0f} cores x {xeon['clock_mhz'] / 1e3:.1f} GHz "
+            f"x 32 FP32 FLOP/cycle); FP32 at base clock, FP64 is half "
+            f"({xeon['peak_fp64_gflops'] / 1e3:.2f} TFLOP/s)",
+        )
+    )
+    p100 = _processor("Tesla P100")
+    ratio = p100["peak_fp64_gflops"] / xeon["peak_fp64_gflops"]
+    findings.append(
+        check(
+            GPU_10X,
+            ratio,
+            note="peak per chip, Tesla P100 SXM2 over Xeon E5-2699 v4 (same ratio in FP32 and "
+            "FP64); per chip, not per won: prices are not in our data",
+        )
+    )
+    return findings
+
+
+# --------------------------------------------------------------------------------------------
+# Figures (thin wrappers so that notebook cells stay short)
+# --------------------------------------------------------------------------------------------
+
+
+def _fit_band(ax, fit: GrowthFit, years: np.ndarray, color: str, label: str) -> None:
+    """Draw a fit line and its 95% confidence band for the mean (log scale)."""
+    x = np.asarray(fit.years)
+    y = np.log2(np.asarray(fit.values))
+    residual = y - (fit.intercept + fit.slope * x)
+    s = math.sqrt(float(residual @ residual) / (fit.n - 2))
+    t = stats.t.ppf(0.5 + fit.level / 2, fit.n - 2)
+    centre = fit.intercept + fit.slope * years
+    half = t * s * np.sqrt(1 / fit.n + (years - x.mean()) ** 2 / float(((x - x.mean()) ** 2).sum()))
+    ax.plot(years, 2**centre, color=color, lw=1.5, label=label)
+    ax.fill_between(years, 2 ** (centre - half), 2 ** (centre + half), color=color, alpha=0.2)
+
+
+def plot_transistors():
+    """Transistors per chip over time with the log-linear fit (CPUs and SoCs) and GPUs marked."""
+    from aicompute import plotting
+
+    table = processors()
+    fit = transistor_fit()
+    fig, ax = plotting.new_figure("year (launch)", "transistors per chip (count)", logy=True)
+    for i, (kind, label) in enumerate([("cpu", "CPU"), ("soc", "SoC (Apple)"), ("gpu", "GPU")]):
+        rows = table[(table["kind"] == kind) & table["transistors"].notna()]
+        ax.scatter(
+            rows["year"], rows["transistors"], color=plotting.color_for(i),
+            marker=plotting.MARKERS[i], label=label, zorder=3,
+        )
+    years = np.linspace(1970, 2024, 200)
+    _fit_band(
+        ax, fit, years, plotting.OKABE_ITO["black"],
+        f"fit: x2 every {fit.doubling_months:.0f} months",
+    )
+    ax.plot(
+        years, 2300 * 2 ** ((years - 1971) / 1.5), ls="--", color=plotting.OKABE_ITO["vermillion"],
+        lw=1.2, label="x2 every 18 months from the 4004",
+    )
+    ax.set_ylim(1e3, 1e12)
+    ax.legend(loc="upper left")
+    return fig, ax
+
+
+def plot_top500():
+    """TOP500 #1 and #500 (June lists) with fits, and the report's smartphone comparison."""
+    from aicompute import plotting
+
+    table = top500_history()
+    june = table[table["list"].str.endswith("-06")]
+    fig, ax = plotting.new_figure("year (TOP500 list)", "performance (GFLOP/s)", logy=True)
+    years = np.linspace(1993, 2026, 200)
+    for i, rank in enumerate((1, 500)):
+        fit = top500_fit(rank)
+        color = plotting.color_for(i)
+        ax.scatter(
+            june["year"], june[f"rank{rank}_rmax_gflops"], color=color,
+            marker=plotting.MARKERS[i], label=f"#{rank} Rmax (FP64, HPL)", zorder=3,
+        )
+        _fit_band(ax, fit, years, color, f"#{rank} fit: x2 every {fit.doubling_months:.1f} months")
+    facts = smartphone_facts()
+    sr_year = facts[(_SR2201, "list_year")]
+    phone_year = facts[(_MALI, "release_year")] + 0.2
+    ax.scatter([sr_year], [facts[(_SR2201, "rmax")]], s=120, facecolors="none",
+               edgecolors="black", zorder=4)
+    ax.annotate("SR2201/1024\n220.4 (measured)", (sr_year, facts[(_SR2201, "rmax")]),
+                xytext=(1998.5, 15), arrowprops={"arrowstyle": "->"})
+    for precision, marker in (("fp32", "P"), ("fp64", "X")):
+        ax.scatter([phone_year], [mali_peak_gflops(precision)], marker=marker, s=90,
+                   color=plotting.OKABE_ITO["green"], zorder=4,
+                   label=f"Galaxy S7 GPU, {precision.upper()} peak")
+    ax.legend(loc="upper left", fontsize=8)
+    return fig, ax
+
+
+def plot_dennard():
+    """Clock, power and cores of CPU milestones: clock stalls near 2005, cores take over."""
+    from aicompute import plotting
+
+    table = processors()
+    cpus = table[table["kind"] == "cpu"]
+    fig, ax = plotting.new_figure("year (launch)", "value (MHz, W or cores)", logy=True)
+    series = [
+        ("clock_mhz", "base clock (MHz)"),
+        ("max_turbo_mhz", "max turbo clock (MHz)"),
+        ("tdp_w", "thermal design power (W)"),
+        ("cores", "cores (count)"),
+    ]
+    for i, (column, label) in enumerate(series):
+        rows = cpus[cpus[column].notna()]
+        ax.plot(rows["year"], rows[column], marker=plotting.MARKERS[i], color=plotting.color_for(i),
+                lw=1.0, label=label)
+    before, after = clock_fits()
+    for fit in (before, after):
+        years = np.array([min(fit.years), max(fit.years)])
+        ax.plot(years, fit.predict(years), color="black", ls=":", lw=1.5)
+    ax.axvline(POWER_WALL_YEAR, color="grey", lw=1)
+    ax.text(POWER_WALL_YEAR + 0.5, 0.3, "power wall", color="grey")
+    ax.set_ylim(0.2, 2e4)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig, ax
+
+
+def plot_explorer(doubling_months: float = 18.0, years: int = 20, start_year: int = 1997):
+    """Draw a doubling curve from the TOP500 #1 of ``start_year`` over the June #1 data.
+
+    Prints the growth factor over ``years``, and what the data show over the same span when the
+    span lies inside the data. Meant for ``ipywidgets.interact`` (plain sliders).
+    """
+    import matplotlib.pyplot as plt
+
+    from aicompute import plotting
+
+    factor = growth_factor(doubling_months, years)
+    table = top500_history()
+    june = table[table["list"].str.endswith("-06")].set_index("list")
+    start_list = f"{start_year}-06"
+    if start_list not in june.index:
+        raise ValueError(f"start_year must be a June list year in the data, got {start_year}")
+    start = june.loc[start_list, "rank1_rmax_gflops"]
+    fig, ax = plotting.new_figure("year (TOP500 list)", "TOP500 #1 Rmax (GFLOP/s)", logy=True)
+    ax.scatter(june["year"], june["rank1_rmax_gflops"], color=plotting.color_for(0),
+               label="TOP500 #1 (June lists)", zorder=3)
+    span = np.linspace(start_year + 0.5, start_year + 0.5 + years, 100)
+    ax.plot(span, start * 2 ** (12 * (span - start_year - 0.5) / doubling_months),
+            color=plotting.OKABE_ITO["vermillion"], lw=2,
+            label=f"x2 every {doubling_months:g} months: x{factor:,.0f} in {years} years")
+    end_list = f"{start_year + years}-06"
+    text = f"model: x{factor:,.0f} in {years} years"
+    if end_list in june.index:
+        actual = june.loc[end_list, "rank1_rmax_gflops"] / start
+        text += f"; TOP500 #1 {start_list} -> {end_list}: x{actual:,.0f}"
+    ax.set_title(text, fontsize=10)
+    ax.legend(loc="upper left")
+    plt.show()
+
+
+def plot_growth_factor_map(years: float = 20.0):
+    """Growth factor over ``years`` against doubling time, with the report's and our numbers.
+
+    The static twin of :func:`plot_explorer`: the curve is ``2 ** (12 * years / months)``; marks
+    show the report's 18-month rule, the doubling time its "5,000x in 20 years" implies, and the
+    doubling times fitted to our data.
+    """
+    from aicompute import plotting
+
+    if not years > 0:
+        raise ValueError(f"years must be positive, got {years}")
+    months = np.linspace(6, 48, 300)
+    fig, ax = plotting.new_figure(
+        "doubling time (months)", f"growth factor in {years:g} years (x)", logy=True
+    )
+    ax.plot(months, 2 ** (12 * years / months), color="black", lw=1.5,
+            label="x = 2^(12 years / doubling months)")
+    marks = [
+        ("report: x2 every 18 months", 18.0),
+        ("report: 5,000x in 20 years", implied_doubling_months(5000, 20)),
+        ("TOP500 #1 (fit)", top500_fit(1).doubling_months),
+        ("TOP500 #500 (fit)", top500_fit(500).doubling_months),
+        ("CPU peak FP64 (fit)", peak_flops_fit().doubling_months),
+        ("transistors per chip (fit)", transistor_fit().doubling_months),
+        (f"CPU clock before {POWER_WALL_YEAR} (fit)", clock_fits()[0].doubling_months),
+    ]
+    for i, (label, value) in enumerate(marks):
+        factor = growth_factor(value, years)
+        ax.scatter([value], [factor], color=plotting.color_for(i), marker=plotting.MARKERS[i],
+                   s=70, zorder=3, label=f"{label}: {value:.1f} months, x{factor:,.0f}")
+    ax.legend(loc="upper right", fontsize=8)
+    return fig, ax
