@@ -492,3 +492,56 @@ def fraction(quantity: str, measured: float | None, roof: float | None, unit: st
     if not 0 < target <= 1:
         raise ValueError(f"target must be in (0, 1], got {target}")
     return Fraction(quantity, measured, roof, unit, target)
+
+
+def plot_measured_roofline(
+    sweep: FmaSweep,
+    copy_gbs: float,
+    gemm_points: dict[str, tuple[float, float]],
+    *,
+    roofline: Roofline | None = None,
+    compute_roof: tuple[str, float] | None = None,
+    title: str = "",
+):
+    """Measured points over the roofs; returns ``(fig, ax)``.
+
+    ``gemm_points`` maps a label to ``(intensity, GFLOP/s)``. ``roofline`` (a datasheet
+    roofline) draws the vendor's roofs; ``compute_roof`` = ``(label, GFLOP/s)`` adds another flat
+    roof (e.g. the CPU's estimated FP32 peak). The measured copy bandwidth is always drawn as the
+    measured memory roof.
+    """
+    from aicompute import plotting
+
+    if not (copy_gbs > 0):
+        raise ValueError(f"copy bandwidth must be positive, got {copy_gbs}")
+    fig, ax = plotting.new_figure("arithmetic intensity (FLOP/byte)", "performance (GFLOP/s)",
+                                  logx=True, logy=True, title=title)
+    table = sweep.table[sweep.table["k"] > 0]
+    intensities = [float(v) for v in table["intensity"]]
+    intensities += [i for i, _ in gemm_points.values()]
+    lo, hi = min(intensities) / 4, max(intensities) * 4
+    grid = np.geomspace(lo, hi, 200)
+    ax.plot(grid, copy_gbs * grid, color=plotting.OKABE_ITO["sky"], linestyle="--",
+            label=f"measured copy bandwidth ({copy_gbs:,.0f} GB/s)")
+    if roofline is not None:
+        ax.plot(grid, attainable(grid, roofline.peak("fp32"), roofline.bandwidth_gbs),
+                color=plotting.OKABE_ITO["black"],
+                label=f"datasheet FP32 roofline ({roofline.name})")
+        for index, key in enumerate(("fp16_tensor", "bf16_tensor")):
+            if key in roofline.peaks_gflops:
+                ax.plot(grid, attainable(grid, roofline.peak(key), roofline.bandwidth_gbs),
+                        color=plotting.OKABE_ITO["black"], linestyle=(":", "-.")[index],
+                        label=f"datasheet {key.replace('_', ' ')} roof")
+    if compute_roof is not None:
+        label, value = compute_roof
+        ax.plot(grid, attainable(grid, value, copy_gbs), color=plotting.OKABE_ITO["black"],
+                label=f"{label} over measured bandwidth")
+    label = "FMA sweep, k = " + ", ".join(str(int(k)) for k in table["k"])
+    ax.plot(table["intensity"], table["gflops"], marker=plotting.MARKERS[0], linestyle="-",
+            color=plotting.color_for(0), label=label if len(label) < 60 else "FMA sweep (k > 0)")
+    for index, (name, (intensity, rate)) in enumerate(gemm_points.items()):
+        ax.plot([intensity], [rate], marker=plotting.MARKERS[index + 1], linestyle="none",
+                markersize=9, color=plotting.color_for(index + 1), label=name)
+    ax.set_xlim(lo, hi)
+    ax.legend(loc="upper left", fontsize=8)
+    return fig, ax
