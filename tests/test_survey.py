@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from aicompute import data, survey
+from aicompute import claims, data, survey
 
 TABLE_IDS = ["3-1", "3-2", "3-5", "3-6", "3-7"] + [f"별첨2-{i}" for i in range(1, 11)]
 
@@ -190,3 +190,32 @@ def test_peaks_from_cores_and_clocks() -> None:
         survey.nurion_peak("fp16")
     with pytest.raises(ValueError, match="pflops"):
         survey.h100_equivalent(math.nan)
+
+
+# --- claims and audit ----------------------------------------------------------------------------
+
+
+def test_audit_covers_every_chapter_7_claim_once_and_is_deterministic() -> None:
+    findings = survey.audit()
+    ids = [f.claim.id for f in findings]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == {c.id for c in claims.registered(7)}
+    assert set(ids) == {f"ch7.{i}" for i in survey.stated().index}
+    again = survey.audit()
+    assert [(f.ours, f.verdict) for f in findings] == [(f.ours, f.verdict) for f in again]
+    table = claims.audit_table(findings)
+    assert sum(table.counts().values()) == len(findings)
+
+
+def test_key_verdicts() -> None:
+    verdicts = {f.claim.id: f for f in survey.audit()}
+    v = claims.Verdict
+    assert verdicts["ch7.current-72"].verdict is v.HOLDS
+    assert verdicts["ch7.current-215"].verdict is v.DOES_NOT_HOLD
+    assert verdicts["ch7.current-215"].ours == pytest.approx(32.09, abs=0.01)
+    assert verdicts["ch7.demand-215"].ours == pytest.approx(61.31, abs=0.01)
+    assert verdicts["ch7.demand-below-nurion"].verdict is v.DOES_NOT_HOLD
+    assert verdicts["ch7.data-unstructured"].verdict is v.DOES_NOT_HOLD
+    assert verdicts["ch7.data-current-total"].verdict is v.ROUGHLY
+    assert verdicts["ch7.tflops-gtx1070"].verdict is v.DOES_NOT_HOLD
+    assert verdicts["ch7.share-current-under-3bn"].ours == pytest.approx(87.92, abs=0.01)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from aicompute import data
+from aicompute.claims import Claim, Finding, Verdict, check, register
 
 __all__ = [
     "MODELS",
@@ -52,6 +53,10 @@ __all__ = [
     "nurion_peak",
     "h100_equivalent",
     "headline",
+    "item_bases",
+    "demand_ratio",
+    "CLAIMS",
+    "audit",
 ]
 
 #: The three GPU classes of <표 3-2>, as the variable names of the GPU tables spell them.
@@ -949,3 +954,414 @@ def headline() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(records)
+
+
+# --------------------------------------------------------------------------------------------
+# Claims of 제3장 and their audit
+
+# Tolerance of each claim: (rel_tol, rough_tol). Numbers copied from a table or stated as an
+# exact count hold only within their printed rounding (half a unit of the last digit).
+_LOOSE = {
+    "current-under-3bn": (0.05, 0.25),  # "약 10 PFLOPS"
+    "demand-under-3bn": (0.05, 0.25),  # "약 16.9 PFLOPS"
+    "demand-doubles": (0.10, 0.30),  # "2배 정도"
+    "tflops-gtx1070": (0.02, 0.05),
+    "tflops-gtx1080": (0.02, 0.05),
+    "tflops-gtx1080ti": (0.02, 0.05),
+}
+
+
+def _printed_rel_tol(value: float) -> float:
+    """Half a unit of the last printed digit, relative to the value (at least 1e-4)."""
+    text = f"{value:g}"
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return max(0.5 * 10**-decimals / abs(value), 1e-4) if value else 1e-4
+
+
+def _register_all() -> dict[str, Claim]:
+    registered: dict[str, Claim] = {}
+    for claim_id, row in _stated().iterrows():
+        value = None if pd.isna(row["value"]) else float(row["value"])
+        if claim_id in _LOOSE:
+            rel, rough = _LOOSE[claim_id]
+        elif value is not None:
+            rel = _printed_rel_tol(value) + 1e-9
+            rough = max(rel, 0.05)
+        else:
+            rel, rough = 0.05, 0.25
+        registered[claim_id] = register(
+            Claim(
+                id=f"ch7.{claim_id}",
+                chapter=7,
+                source=str(row["section"]),
+                korean=str(row["quote_ko"]),
+                english=str(row["quote_en"]),
+                reported=value,
+                unit="" if pd.isna(row["unit"]) else str(row["unit"]),
+                rel_tol=rel,
+                rough_tol=rough,
+            )
+        )
+    return registered
+
+
+CLAIMS: dict[str, Claim] = _register_all()
+
+
+def _firms(claim_id: str) -> int:
+    value = _stated().loc[claim_id, "firms"]
+    if pd.isna(value):
+        raise ValueError(f"stated figure {claim_id!r} gives no firm count")
+    return int(value)
+
+
+def _t35(breakdown: str, category: str) -> int:
+    return int(table("3-5").loc[(breakdown, category), "응답 기업 수"])
+
+
+def _pct(firms: float, base: float) -> float:
+    return 100.0 * firms / base
+
+
+def _share_claim(claim_id: str, firms: int, base: int, note: str = "") -> Finding:
+    stated_firms = _stated().loc[claim_id, "firms"]
+    extra = ""
+    if not pd.isna(stated_firms) and int(stated_firms) != firms:
+        extra = f" The text says {int(stated_firms)} firms; the table gives {firms}."
+    return check(
+        CLAIMS[claim_id],
+        _pct(firms, base),
+        note=(note + extra).strip(),
+        ours_text=f"{_pct(firms, base):.2f} % ({firms} of {base})",
+    )
+
+
+def _uncheckable(claim_id: str, why: str) -> Finding:
+    return check(CLAIMS[claim_id], None, verdict=Verdict.UNCHECKABLE, note=why)
+
+
+def _table_cell(table_id: str, key: tuple[str, str], column: str) -> float:
+    return float(table(table_id).loc[key, column])
+
+
+def _higher_verdict(condition: bool) -> Verdict:
+    return Verdict.HOLDS if condition else Verdict.DOES_NOT_HOLD
+
+
+def audit() -> list[Finding]:
+    """Every chapter-7 claim recomputed from the transcribed tables (deterministic, fast)."""
+    findings: list[Finding] = []
+    add = findings.append
+    counts72 = {k: gpu_counts(k, "total").loc["전체", list(MODELS)] for k in GPU_TABLES}
+    tf = pd.Series(TFLOPS)
+    est = {k: float(estimate_population(k).loc["전체", "합계: 전체"]) / 1000 for k in GPU_TABLES}
+    t37 = table("3-7")
+
+    add(_uncheckable("abci-budget", "No yen-won exchange rate or ABCI budget in the book's data."))
+    add(check(CLAIMS["population-215"], float(t37["215개 대상"].sum()), note="Sum of <표 3-7>."))
+    add(check(CLAIMS["sample-72"], float(t37["72개 대상"].sum()), note="Sum of <표 3-7>."))
+    add(
+        _uncheckable(
+            "gpu-10x-cpu",
+            "Needs prices, which the survey does not have; chapters 2-3 compare peak FLOP/s.",
+        )
+    )
+    for claim_id, system in (
+        ("tflops-gtx1070", "GTX 1070"),
+        ("tflops-gtx1080", "GTX 1080"),
+        ("tflops-gtx1080ti", "GTX 1080 Ti"),
+    ):
+        base, boost = gpu_fp32_tflops(system, "base"), gpu_fp32_tflops(system, "boost")
+        add(
+            check(
+                CLAIMS[claim_id],
+                base,
+                note=f"FP32 = CUDA cores x clock x 2: {base:.2f} TFLOPS at base clock, "
+                f"{boost:.2f} at boost.",
+            )
+        )
+
+    t35 = table("3-5")
+    agree = sum(
+        _pct_consistent(row["백분율"], 72, 1)[0]
+        and abs(_pct(row["응답 기업 수"], 72) - row["백분율"]) <= 0.05 + 1e-9
+        for _, row in t35.iterrows()
+    )
+    add(check(CLAIMS["table-3-5-shares"], float(agree), note="Printed % = count / 72, rounded."))
+    sums_ok = int(t37["72개 대상"].sum() == 72) + int(t37["215개 대상"].sum() == 215)
+    add(check(CLAIMS["table-3-7-totals"], float(sums_ok), note="Columns of <표 3-7> summed."))
+
+    dl, gpu = _t35("deep_learning", "활용"), _t35("gpu_use", "활용")
+    dl_plan, gpu_plan = _t35("deep_learning", "활용 예정"), _t35("gpu_use", "활용 예정")
+    add(_share_claim("dl-used", dl, 72, "Count from <표 3-5>."))
+    add(_share_claim("gpu-used", gpu, 72, "Count from <표 3-5>."))
+    add(
+        _share_claim(
+            "dl-used-or-planned",
+            dl + dl_plan,
+            72,
+            f"({dl} + {dl_plan}) / 72; the text adds the rounded shares "
+            f"{_pct(dl, 72):.1f} + {_pct(dl_plan, 72):.1f}.",
+        )
+    )
+    add(_share_claim("gpu-used-or-planned", gpu + gpu_plan, 72, f"({gpu} + {gpu_plan}) / 72."))
+    both_a = round(_table_cell("별첨2-6", ("deep_learning", "활용"), "활용하고 있음") * dl / 100)
+    both_b = round(_table_cell("별첨2-5", ("gpu_use", "활용"), "활용하고 있음") * gpu / 100)
+    agree_note = (
+        "<표 별첨2-5> implies the same number" if both_a == both_b else "<표 별첨2-5> disagrees"
+    )
+    add(
+        _share_claim(
+            "gpu-given-dl",
+            both_a,
+            dl,
+            f"<표 별첨2-6>: {both_a} of the {dl} deep-learning users use GPUs; {agree_note}.",
+        )
+    )
+    add(
+        _share_claim("dl-given-gpu", both_b, gpu, f"<표 별첨2-5>: {both_b} of the {gpu} GPU users.")
+    )
+
+    for kind, claim_id in (("current", "current-72"), ("demand", "demand-72")):
+        ours = float((counts72[kind] * tf.values).sum()) / 1000
+        add(check(CLAIMS[claim_id], ours, note="GPU counts x <표 3-2> TFLOPS, summed."))
+    for kind, claim_id in (("current", "current-215"), ("demand", "demand-215")):
+        pop = table(GPU_TABLES[kind][1]).loc[("total", "전체")]
+        add(
+            check(
+                CLAIMS[claim_id],
+                est[kind],
+                note=f"The 215-firm total of <표 {GPU_TABLES[kind][1]}> is "
+                f"{pop['합계: 전체'] / 1000:.2f} PFLOPS (reproduced); the text quotes its "
+                f"1080 Ti-class column, {pop[f'합계: {MODELS[2]}'] / 1000:.2f} PFLOPS.",
+            )
+        )
+    for kind, word in (("current", "current"), ("demand", "demand")):
+        for model, slug in zip(MODELS, ("gtx1070", "gtx1080", "class3"), strict=True):
+            ours = float(counts72[kind][model]) * TFLOPS[model]
+            add(
+                check(
+                    CLAIMS[f"t36-{word}-{slug}"],
+                    ours,
+                    note=f"{int(counts72[kind][model])} GPUs (from <표 {GPU_TABLES[kind][0]}>) "
+                    f"x {TFLOPS[model]} TFLOPS.",
+                )
+            )
+
+    fp64, fp32 = nurion_peak("fp64"), nurion_peak("fp32")
+    add(check(CLAIMS["nurion-fp64"], fp64, note="Nodes x cores x clock x 32 FLOP/cycle."))
+    add(check(CLAIMS["nurion-fp32"], fp32, note="Same with 64 FLOP/cycle (FP32 = 2 x FP64)."))
+    add(
+        check(
+            CLAIMS["demand-below-nurion"],
+            est["demand"],
+            verdict=_higher_verdict(est["demand"] < fp32),
+            note=f"The table's 215-firm demand, {est['demand']:.1f} PFLOPS, is "
+            f"{est['demand'] / fp32:.2f} x Nurion's {fp32:.1f} PFLOPS FP32 peak: "
+            + ("below it." if est["demand"] < fp32 else "above it, not below."),
+        )
+    )
+    add(_uncheckable("nurion-price", "No procurement data in the book."))
+
+    for kind, share_id, pf_id in (
+        ("current", "share-current-under-3bn", "current-under-3bn"),
+        ("demand", "share-demand-under-3bn", "demand-under-3bn"),
+    ):
+        h = holdings(kind, "revenue")
+        small = float(h.loc[["10억 미만", "10-30억 미만"], "tflops"].sum())
+        add(
+            check(
+                CLAIMS[share_id],
+                100 * small / float(h["tflops"].sum()),
+                note=f"{h.loc[['10억 미만', '10-30억 미만'], 'firms'].sum()} of 72 firms.",
+            )
+        )
+        source = GPU_TABLES[kind][0]
+        add(check(CLAIMS[pf_id], small / 1000, note=f"Revenue < 3 bn won, <표 {source}>."))
+
+    held_f, want_f = holdings("current", "founded"), holdings("demand", "founded")
+    young = "2010년 이후"
+    higher = all(
+        frame.loc[young, "tflops_per_firm"] == frame["tflops_per_firm"].max()
+        for frame in (held_f, want_f)
+    )
+    add(
+        check(
+            CLAIMS["young-firms-hold-more"],
+            float(held_f.loc[young, "share_of_compute_pct"]),
+            verdict=_higher_verdict(higher),
+            ours_text=f"{held_f.loc[young, 'share_of_compute_pct']:.1f} % of compute held and "
+            f"{want_f.loc[young, 'share_of_compute_pct']:.1f} % of demand, by "
+            f"{held_f.loc[young, 'share_of_firms_pct']:.1f} % of firms",
+            note="Per firm, firms founded after 2010 hold and want the most"
+            + ("." if higher else ": not so."),
+        )
+    )
+    per_firm = {
+        (b, k): holdings(k, b)["tflops_per_firm"]
+        for b in ("deep_learning", "gpu_use")
+        for k in GPU_TABLES
+    }
+    users_top = all(series.idxmax() == "활용" for series in per_firm.values())
+    non_users = holdings("current", "gpu_use").loc["비활용"]
+    add(
+        check(
+            CLAIMS["dl-gpu-users-hold-more"],
+            None,
+            verdict=_higher_verdict(users_top),
+            ours_text="per firm, users hold "
+            f"{per_firm[('gpu_use', 'current')]['활용']:.0f} TFLOPS (GPU users) vs "
+            f"{per_firm[('gpu_use', 'current')]['비활용']:.0f} (non-users)",
+            note=f"But firms that say they do not use GPUs report {non_users['tflops']:,.0f} "
+            f"TFLOPS of GPUs ({non_users['share_of_compute_pct']:.1f} % of the total).",
+        )
+    )
+
+    add(_share_claim("pref-mixed", _firms("pref-mixed"), 72, "Stated in the text only."))
+    add(_uncheckable("mix-ratio", "Stated in the text only; no distribution is printed."))
+    add(_share_claim("pref-proposal", _firms("pref-proposal"), 72, "Stated in the text only."))
+    mixed_or_proposal = _firms("pref-mixed") + _firms("pref-proposal")
+    add(
+        check(
+            CLAIMS["pref-mixed-or-proposal"],
+            float(mixed_or_proposal),
+            note=f"{_firms('pref-mixed')} (mixed) + {_firms('pref-proposal')} (proposals).",
+        )
+    )
+    add(_uncheckable("proposal-options", "Stated in the text only; no counts are printed."))
+    add(
+        _share_claim(
+            "usage-6m-review",
+            _firms("usage-6m-review"),
+            mixed_or_proposal,
+            "Base: the 51 firms asked (mixed or proposals).",
+        )
+    )
+    add(_share_claim("pref-cloud", _firms("pref-cloud"), 72, "Stated in the text only."))
+    mixed_or_cloud = _firms("pref-mixed") + _firms("pref-cloud")
+    others = 72 - mixed_or_proposal - _firms("pref-cloud")
+    add(
+        check(
+            CLAIMS["pref-mixed-or-cloud"],
+            float(mixed_or_cloud),
+            note=f"{_firms('pref-mixed')} (mixed) + {_firms('pref-cloud')} (cloud); the "
+            f"remaining {others} firms chose 'other'.",
+        )
+    )
+    add(_uncheckable("cloud-price", "Stated in the text only; no distribution is printed."))
+
+    now, later = table("별첨2-3").loc[("total", "전체")], table("별첨2-4").loc[("total", "전체")]
+    answered = round(72 * (1 - now["모름"] / 100))
+    add(
+        check(
+            CLAIMS["data-future-total"],
+            later["평균"] * answered,
+            note=f"Mean {later['평균']} TB x {answered} firms that gave a number "
+            f"(<표 별첨2-4> prints {later['합계']:,.0f}).",
+        )
+    )
+    add(
+        check(
+            CLAIMS["data-current-total"],
+            now["평균"] * answered,
+            note=f"<표 별첨2-3> prints {now['합계']:,.0f} TB (= {now['평균']} x {answered}); "
+            "the text swaps two digits.",
+        )
+    )
+    add(
+        check(
+            CLAIMS["data-growth"],
+            later["합계"] / now["합계"],
+            note=f"With the text's own 1,837 TB it would be {later['합계'] / 1837:.2f}.",
+        )
+    )
+    types = table("별첨2-2").loc[("total", "전체")]
+    for claim_id, column in (
+        ("data-structured", "정형 텍스트"),
+        ("data-unstructured", "비정형 텍스트"),
+        ("data-images", "이미지 및 영상"),
+        ("data-signals", "신호"),
+        ("data-audio", "음성 및 청각데이터"),
+    ):
+        firms = round(types[column] * 72 / 100)
+        note = f"<표 별첨2-2> prints {types[column]} % ({firms} of 72)."
+        if claim_id == "data-unstructured":
+            note += " The text swaps two digits (45.8 -> 48.5)."
+        add(check(CLAIMS[claim_id], float(types[column]), note=note))
+    firms_12 = round(now["1-2TB 미만"] * 72 / 100)
+    largest = now[["1TB 미만", "1-2TB 미만", "2-5TB 미만", "5-50TB 미만", "50TB 이상"]].idxmax()
+    add(
+        _share_claim(
+            "data-1-2tb",
+            firms_12,
+            72,
+            f"<표 별첨2-3>: {now['1-2TB 미만']} %; largest size class: {largest}.",
+        )
+    )
+    add(check(CLAIMS["data-future-50tb"], float(later["50TB 이상"]), note="<표 별첨2-4>."))
+    add(
+        check(
+            CLAIMS["data-mean-current"],
+            now["합계"] / answered,
+            note=f"{now['합계']:,.0f} TB / {answered} firms.",
+        )
+    )
+    add(
+        check(
+            CLAIMS["data-mean-future"],
+            later["합계"] / answered,
+            note=f"{later['합계']:,.0f} TB / {answered} firms.",
+        )
+    )
+    t24 = table("별첨2-4")
+    planners_top = (
+        t24.loc["deep_learning", "평균"].idxmax() == "활용 예정"
+        and t24.loc["gpu_use", "평균"].idxmax() == "활용 예정"
+    )
+    add(
+        check(
+            CLAIMS["data-future-planners"],
+            None,
+            verdict=_higher_verdict(planners_top),
+            ours_text=f"mean {t24.loc[('deep_learning', '활용 예정'), '평균']} TB (DL planned), "
+            f"{t24.loc[('gpu_use', '활용 예정'), '평균']} TB (GPU planned)",
+            note="The highest mean of its breakdown in <표 별첨2-4>.",
+        )
+    )
+    add(check(CLAIMS["tb-images"], 1e12 / 500e3, note="10^12 B / (500 x 10^3 B), decimal units."))
+    add(_uncheckable("hpc-hub-budget", "A budget figure; no budget data in the book."))
+    add(_uncheckable("infra-program-budget", "A budget figure; no budget data in the book."))
+    add(_share_claim("unaware", _t35("gov_awareness", "비인지"), 72, "Count from <표 3-5>."))
+    add(_share_claim("intention", _firms("intention"), 72, "Stated in the text only."))
+    manpower = round(stated("opinion-manpower") * 72 / 100)
+    add(
+        _share_claim(
+            "opinion-manpower",
+            manpower,
+            72,
+            "<표 3-8> lists opinions without counts; only checks that 18.1 % is a whole "
+            f"number of the 72 firms ({manpower}).",
+        )
+    )
+    add(
+        check(
+            CLAIMS["demand-doubles"],
+            float((counts72["demand"] * tf.values).sum() / (counts72["current"] * tf.values).sum()),
+            note=f"72 firms; for the 215-firm estimate {est['demand'] / est['current']:.2f}.",
+        )
+    )
+    rev = demand_ratio("revenue")
+    per_firm_demand = rev["wanted_tflops"] / rev["firms"]
+    small_top = set(per_firm_demand.nlargest(2).index) == {"10억 미만", "10-30억 미만"}
+    add(
+        check(
+            CLAIMS["small-young-firms-demand"],
+            None,
+            verdict=_higher_verdict(small_top and higher),
+            ours_text=f"demand per firm: {per_firm_demand['10억 미만']:.0f} and "
+            f"{per_firm_demand['10-30억 미만']:.0f} TFLOPS (< 3 bn won) vs "
+            f"{per_firm_demand.drop(['10억 미만', '10-30억 미만']).max():.0f} at most elsewhere",
+            note="Holds for the sample; it rests on a few firms in two strata (see the chapter).",
+        )
+    )
+    return findings
