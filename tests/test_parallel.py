@@ -266,3 +266,19 @@ def test_audit_covers_every_chapter_2_claim_once() -> None:
     assert by_id["ch2.recurrence-not-parallel"].verdict is Verdict.MISLEADING
     assert parallel.audit() == findings  # deterministic
     claims.audit_table(findings)  # renders without error
+
+
+def test_scaling_summary_reasons() -> None:
+    import pandas as pd
+
+    table = pd.DataFrame({
+        "kernel": ["add", "add", "sin", "sin"], "n": [12, 12, 10**6, 10**6],
+        "workers": [1, 2, 1, 2], "seconds": [1e-6, 5e-5, 1e-2, 5.2e-3],
+        "speedup": [1.0, 0.02, 1.0, 1.92], "GB/s": [0.1, 0.01, 1.6, 3.1],
+    })
+    lines = parallel.scaling_summary(table)
+    assert len(lines) == 2 and "microseconds" in lines[0] and "scales" in lines[1]
+    with pytest.raises(ValueError, match="columns"):
+        parallel.scaling_summary(table.drop(columns="speedup"))
+    with pytest.raises(ValueError, match="no row with 4 workers"):
+        parallel.scaling_summary(table, workers=4)
