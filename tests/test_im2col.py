@@ -185,3 +185,31 @@ def test_time_layer_on_a_small_layer():
     assert set(timing.rates()) == {"loops (extrapolated)", "im2col + GEMM (NumPy)", "torch conv2d"}
     with pytest.raises(ValueError, match="naive_in_channels"):
         time_layer(shape, naive_in_channels=5)
+
+
+def test_report_board_matrix_rearranges_the_lowered_matrix():
+    from aicompute.im2col import report_board_matrix
+
+    x = np.random.default_rng(1).standard_normal((1, 5, 4, 4))
+    d_report = report_board_matrix(x)
+    d_layer = im2col(x, 3, 1, 1)  # (5*9, 16)
+    assert d_report.shape == (9, 5 * 16)
+    np.testing.assert_array_equal(
+        d_layer.reshape(5, 9, 16).transpose(1, 0, 2).reshape(9, -1), d_report
+    )
+    with pytest.raises(ValueError, match="batch 1"):
+        report_board_matrix(np.zeros((2, 5, 4, 4)))
+
+
+def test_lowering_table_rows():
+    from aicompute.im2col import ALPHAGO_3X3, lowering_table
+
+    table = lowering_table({"3x3": ALPHAGO_3X3})
+    row = table.loc["3x3"]
+    assert row["filter matrix (M × K)"] == "192 × 1,728"
+    assert row["blow-up (×)"] == 9.0
+    assert row["lowered (KiB)"] == pytest.approx(1728 * 361 * 4 / 1024)
+    with pytest.raises(ValueError, match="at least one"):
+        lowering_table({})
+    with pytest.raises(ValueError, match="not a ConvShape"):
+        lowering_table({"bad": (1, 2, 3)})

@@ -22,6 +22,7 @@ import operator
 from dataclasses import KW_ONLY, dataclass
 
 import numpy as np
+import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from aicompute import data
@@ -37,6 +38,8 @@ __all__ = [
     "ALPHAGO_FIRST",
     "ALPHAGO_3X3",
     "REPORT_LOWERING",
+    "lowering_table",
+    "report_board_matrix",
     "k40_balance",
     "max_lowering_error",
     "LayerTiming",
@@ -320,6 +323,51 @@ ALPHAGO_3X3 = ConvShape(192, 192, 3, padding=1, height=19, width=19)
 # convolution of ONE input channel, applied to a batch of 192 separate 19 x 19 planes.
 REPORT_LOWERING = ConvShape(1, 192, 3, padding=1, height=19, width=19, batch=192)
 
+
+def lowering_table(shapes: dict[str, ConvShape], itemsize: int = 4) -> pd.DataFrame:
+    """One row per named layer: its GEMM shape, FLOPs, memory blow-up and arithmetic intensity.
+
+    Bytes are at ``itemsize`` bytes per element (4: float32); intensity is FLOPs over the bytes
+    of the GEMM's two operands and result, each moved once, and with the im2col copy added.
+    """
+    if not shapes:
+        raise ValueError("give at least one named ConvShape")
+    rows = []
+    for name, shape in shapes.items():
+        if not isinstance(shape, ConvShape):
+            raise ValueError(f"{name!r} is not a ConvShape: {shape!r}")
+        m, n, k = shape.gemm_shape
+        rows.append(
+            {
+                "layer": name,
+                "filter matrix (M × K)": f"{m:,} × {k:,}",
+                "lowered matrix (K × N)": f"{k:,} × {n:,}",
+                "MFLOP": shape.flops / 1e6,
+                "input (KiB)": shape.input_elements * _check_itemsize(itemsize) / 2**10,
+                "lowered (KiB)": shape.lowered_bytes(itemsize) / 2**10,
+                "blow-up (×)": shape.blowup,
+                "intensity (FLOP/B)": shape.arithmetic_intensity(itemsize),
+                "with im2col copy (FLOP/B)": shape.arithmetic_intensity(
+                    itemsize, include_lowering=True
+                ),
+            }
+        )
+    return pd.DataFrame(rows).set_index("layer")
+
+
+def report_board_matrix(x) -> np.ndarray:
+    """The report's D for a 3 x 3, padding-1 layer: shape ``(9, C*H*W)`` for one image ``x``.
+
+    It is im2col with the channels treated as a batch of one-channel images, i.e. the layer's
+    lowered matrix ``(C*9, H*W)`` with the channel factor moved from the rows to the columns.
+    """
+    x = _check_input(x)
+    if x.shape[0] != 1:
+        raise ValueError(f"the report's D is for one board (batch 1), got batch {x.shape[0]}")
+    _, channels, height, width = x.shape
+    return im2col(x.reshape(channels, 1, height, width), 3, 1, 1)
+
+
 _BOX = "제2장 제4절, box 'AlphaGo의 계산량 분석'"
 
 REPORT_SHAPES = register(
@@ -511,6 +559,24 @@ class LayerTiming:
         }
 
 
+def _interleaved(functions, rounds: int) -> list[Timing]:
+    """Time several functions in alternating rounds, so that a change in the machine's load
+    (other programs) affects all of them alike; each round contributes one sample per function
+    (the median of a short :func:`benchmark`)."""
+    rounds = _as_int("repeat", rounds)
+    if rounds < 3:
+        raise ValueError(f"repeat must be at least 3, got {rounds}")
+    numbers = [benchmark(fn, repeat=3, warmup=1, device="cpu").number for fn in functions]
+    samples: list[list[float]] = [[] for _ in functions]
+    for _ in range(rounds):
+        for fn, number, collected in zip(functions, numbers, samples, strict=True):
+            collected.append(benchmark(fn, repeat=3, warmup=0, number=number, device="cpu").median)
+    return [
+        Timing(samples=tuple(collected), number=number, device="cpu")
+        for collected, number in zip(samples, numbers, strict=True)
+    ]
+
+
 def time_layer(
     shape: ConvShape,
     *,
@@ -521,7 +587,9 @@ def time_layer(
 ) -> LayerTiming:
     """Time ``shape`` (float32) by the loops (on a channel subset), im2col + GEMM and torch.
 
-    Checks first that im2col + GEMM and ``torch.nn.functional.conv2d`` agree on the full layer.
+    The fast methods are timed in ``repeat`` interleaved rounds (see :func:`_interleaved`), with
+    as many threads as NumPy's BLAS and torch are set to use. Checks first that im2col + GEMM
+    and ``torch.nn.functional.conv2d`` agree on the full layer.
     """
     import torch
     import torch.nn.functional as F
@@ -556,8 +624,13 @@ def time_layer(
     naive = benchmark(
         lambda: conv2d_naive(xs, ws, s, p), repeat=3, warmup=1, number=1, device="cpu"
     )
-    lowering = benchmark(lambda: im2col(x, shape.kernel, s, p), repeat=repeat, device="cpu")
-    gemm = benchmark(lambda: conv2d_gemm(x, w, s, p), repeat=repeat, device="cpu")
     with torch.no_grad():
-        conv = benchmark(lambda: F.conv2d(xt, wt, stride=s, padding=p), repeat=repeat, device="cpu")
+        lowering, gemm, conv = _interleaved(
+            [
+                lambda: im2col(x, shape.kernel, s, p),
+                lambda: conv2d_gemm(x, w, s, p),
+                lambda: F.conv2d(xt, wt, stride=s, padding=p),
+            ],
+            rounds=repeat,
+        )
     return LayerTiming(shape, naive_shape, naive, lowering, gemm, conv, difference)
