@@ -169,8 +169,28 @@ def test_figures_draw_and_explorer_rejects_unknown_start():
         fig, ax = plot()
         assert ax.get_yscale() == "log"
         plt.close(fig)
+    fig, ax = moore.plot_hpl_efficiency()
+    assert ax.get_ylim() == (0, 100)
+    plt.close(fig)
+    fig, ax = moore.plot_growth_factor_map(20)
+    assert len(ax.collections) == 7  # the report's two statements and five fits
+    plt.close(fig)
+    with pytest.raises(ValueError, match="years"):
+        moore.plot_growth_factor_map(0)
     with pytest.raises(ValueError, match="start_year"):
         moore.plot_explorer(18, 20, start_year=1980)
     with pytest.raises(ValueError, match="doubling_months"):
         moore.plot_explorer(0, 20)
     plt.close("all")
+
+
+def test_hpl_efficiency_is_a_fraction_and_rejects_rmax_above_rpeak(monkeypatch):
+    eff = moore.hpl_efficiency()
+    assert eff["efficiency"].between(0.4, 0.95).all()
+    sr2201 = eff.set_index("list").loc["1996-06", "efficiency"]
+    assert sr2201 == pytest.approx(220.4 / 307.2)
+    broken = moore.top500_history()
+    broken.loc[0, "rank1_rmax_gflops"] = 2 * broken.loc[0, "rank1_rpeak_gflops"]
+    monkeypatch.setattr(moore, "top500_history", lambda: broken)
+    with pytest.raises(ValueError, match="exceeds its Rpeak"):
+        moore.hpl_efficiency()

@@ -41,6 +41,7 @@ __all__ = [
     "top500_fit",
     "peak_flops_fit",
     "clock_fits",
+    "hpl_efficiency",
     "POWER_WALL_YEAR",
     "audit",
     "plot_transistors",
@@ -48,6 +49,7 @@ __all__ = [
     "plot_dennard",
     "plot_explorer",
     "plot_growth_factor_map",
+    "plot_hpl_efficiency",
 ]
 
 #: The year the chapter splits the clock-frequency record at (the "power wall").
@@ -279,6 +281,16 @@ def clock_fits(split_year: int = POWER_WALL_YEAR) -> tuple[GrowthFit, GrowthFit]
     )
 
 
+def hpl_efficiency() -> pd.DataFrame:
+    """Measured over theoretical performance (Rmax / Rpeak) of each June list's #1 system."""
+    table = top500_history()
+    june = table[table["list"].str.endswith("-06")].copy()
+    june["efficiency"] = june["rank1_rmax_gflops"] / june["rank1_rpeak_gflops"]
+    if not june["efficiency"].between(0, 1).all():
+        raise ValueError("an Rmax exceeds its Rpeak in the curated TOP500 table")
+    return june[["list", "year", "rank1_system", "efficiency"]].reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------------------------
 # The report's claims (제2장 제1절 and 제2절) and their audit
 # --------------------------------------------------------------------------------------------
@@ -427,6 +439,21 @@ GPU_10X = register(
     )
 )
 
+HPL_70_PERCENT = register(
+    Claim(
+        id="ch1.hpl-70-percent-of-peak",
+        chapter=1,
+        source="제2장 제2절 2",
+        korean="보편적으로 슈퍼컴퓨터급 시스템에서는 실측 성능으로 이론 성능의 70%이상을 달성한다",
+        english="supercomputer-class systems usually reach at least 70% of their theoretical "
+        "performance in measurement",
+        reported=70.0,
+        unit="% of peak",
+        rel_tol=0.05,
+        rough_tol=0.15,
+    )
+)
+
 
 def _processor(name_start: str) -> pd.Series:
     table = processors()
@@ -557,6 +584,22 @@ def audit() -> list[Finding]:
             ratio,
             note="peak per chip, Tesla P100 SXM2 over Xeon E5-2699 v4 (same ratio in FP32 and "
             "FP64); per chip, not per won: prices are not in our data",
+        )
+    )
+    eff = hpl_efficiency()
+    below = eff[eff["efficiency"] < 0.70]
+    unique_below = ", ".join(dict.fromkeys(below["rank1_system"]))
+    share = 1 - len(below) / len(eff)
+    median = 100 * float(eff["efficiency"].median())
+    findings.append(
+        check(
+            HPL_70_PERCENT,
+            median,
+            # "70% or more, usually" is a lower bound: it holds when most systems reach it
+            verdict=Verdict.HOLDS if share > 0.5 and median >= 70 else Verdict.DOES_NOT_HOLD,
+            ours_text=f"median {median:.0f}%; {len(eff) - len(below)} of {len(eff)} reach 70%",
+            note=f"HPL Rmax/Rpeak of the June #1 systems; below 70%: {unique_below}; "
+            "HPL is the friendliest benchmark, real applications reach far less",
         )
     )
     return findings
@@ -731,4 +774,24 @@ def plot_growth_factor_map(years: float = 20.0):
         ax.scatter([value], [factor], color=plotting.color_for(i), marker=plotting.MARKERS[i],
                    s=70, zorder=3, label=f"{label}: {value:.1f} months, x{factor:,.0f}")
     ax.legend(loc="upper right", fontsize=8)
+    return fig, ax
+
+
+def plot_hpl_efficiency():
+    """HPL efficiency (Rmax / Rpeak) of each June TOP500 #1, against the report's 70 %."""
+    from aicompute import plotting
+
+    eff = hpl_efficiency()
+    fig, ax = plotting.new_figure("year (TOP500 list)", "HPL Rmax / Rpeak of #1 (%)")
+    ax.scatter(eff["year"], 100 * eff["efficiency"], color=plotting.color_for(0), zorder=3,
+               label="June #1 system")
+    ax.axhline(70, color=plotting.OKABE_ITO["vermillion"], ls="--", label="report: 70 % or more")
+    # name the exceptions (below 70 %), each system once, slanted so neighbours do not collide
+    exceptions = eff[eff["efficiency"] < 0.70].drop_duplicates("rank1_system")
+    for row in exceptions.itertuples():
+        ax.annotate(f"{row.rank1_system} ({row.list[:4]})", (row.year, 100 * row.efficiency),
+                    fontsize=7, xytext=(0, -8), textcoords="offset points", rotation=-60,
+                    ha="left", va="top", rotation_mode="anchor")
+    ax.set_ylim(0, 100)
+    ax.legend(loc="lower right")
     return fig, ax
