@@ -115,3 +115,16 @@ def test_c_stream_tool_builds_runs_and_checks_itself(tmp_path) -> None:
     assert all(best >= median > 0 for best, median, _ in kinds.values())
     bad = subprocess.run([str(binary), "10", "3"], capture_output=True, text=True)
     assert bad.returncode == 2 and re.search("N >= 1024", bad.stderr)
+
+
+def test_measure_machine_small() -> None:
+    machine = membench.measure_machine(n=2**16, gemm_n=64, ks=(1, 8), m=64, repeat=3)
+    assert machine.bandwidth == max(r.best_rate for r in machine.streams)
+    assert machine.peak == machine.gemm.best_rate
+    assert machine.ridge == pytest.approx(machine.peak / machine.bandwidth)
+    table = machine.kernels
+    assert list(table["kernel"]) == ["STREAM triad", "rank-1 product", "rank-8 product",
+                                     "GEMM n=64"]
+    assert (table["bound_gflops"] <= machine.peak / 1e9 * (1 + 1e-12)).all()
+    np.testing.assert_allclose(table["gbs"] * table["intensity"], table["gflops"])
+    assert "CPU" in machine.machine

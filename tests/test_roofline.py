@@ -177,3 +177,79 @@ def test_processor_roofline_and_table() -> None:
     table.loc[0, "fp64_tflops"] = math.nan
     with pytest.raises(ValueError, match="no fp64"):
         roofline.processor_roofline("chip2010", "fp64", table)
+
+
+def _report_like_table() -> pd.DataFrame:
+    """Datasheet-shaped rows for the report's processors and today's (illustrative figures)."""
+    rows = [
+        ("Xeon E5-2699 v4", "cpu", 2016, 0.77, 1.55, None, 76.8),
+        ("Xeon Phi 7120P", "manycore", 2013, 1.21, 2.42, None, 352.0),
+        ("Tesla K40", "gpu", 2013, 1.43, 4.29, None, 288.0),
+        ("Tesla P100 PCIe 16GB", "gpu", 2016, 4.7, 9.3, None, 732.0),
+        ("Tesla P100 SXM2", "gpu", 2016, 5.3, 10.6, None, 732.0),
+        ("T4", "gpu", 2018, 0.25, 8.1, 65.0, 320.0),
+        ("A100 SXM4 80GB", "gpu", 2020, 9.7, 19.5, 312.0, 2039.0),
+        ("H100 SXM", "gpu", 2022, 34.0, 67.0, 989.0, 3350.0),
+    ]
+    return pd.DataFrame(rows, columns=["name", "kind", "year", "fp64_tflops", "fp32_tflops",
+                                       "fp16_tensor_tflops", "mem_bw_gbs"])
+
+
+def test_find_processor_and_resolve() -> None:
+    table = _report_like_table()
+    assert roofline.find_processor(table, "p100", "pcie") == "Tesla P100 PCIe 16GB"
+    assert roofline.find_processor(table, "H100") == "H100 SXM"
+    with pytest.raises(ValueError, match="no datasheet row"):
+        roofline.find_processor(table, "V100")
+    with pytest.raises(ValueError, match="at least one"):
+        roofline.find_processor(table)
+    names = roofline.resolve(roofline.REPORT_PROCESSORS, table)
+    assert names["Tesla K40"] == "Tesla K40" and len(names) == 4
+
+
+def test_ridge_history_and_figures() -> None:
+    table = _report_like_table()
+    history = roofline.ridge_history(table)
+    assert list(history["year"]) == sorted(history["year"])
+    h100 = history.set_index("name").loc["H100 SXM"]
+    assert h100["fp32"] == pytest.approx(67e12 / 3350e9)
+    assert math.isnan(history.set_index("name").loc["Tesla K40", "fp16_tensor"])
+    fig, ax = plt.subplots()
+    frame = roofline.plot_processors(ax, {"K40": "Tesla K40", "H100": "H100 SXM"}, "fp32",
+                                     table=table)
+    assert list(frame["label"]) == ["K40", "H100"]
+    roofline.place_kernels(ax)
+    plt.close(fig)
+    bound, side = roofline.explore(732.0, 4.7, 0.25)
+    assert bound == pytest.approx(183.0) and side == "memory"
+    plt.close("all")
+
+
+def test_audit_on_a_report_like_table() -> None:
+    findings = roofline.audit(_report_like_table())
+    by_id = {f.claim.id: f for f in findings}
+    assert len(by_id) == len(findings) == 8
+    assert all(f.claim.chapter == 3 for f in findings)
+    assert by_id["ch3.ridge-from-ratio"].ours == pytest.approx(4.7e12 / 732e9)
+    assert by_id["ch3.pcie-tens-of-times"].ours == pytest.approx(732 / 15.754, rel=1e-3)
+    assert by_id["ch3.memory-grew-linearly"].verdict.value == "misleading"
+    assert by_id["ch3.hbm-reduces-pcie-bottleneck"].verdict.value == "misleading"
+    assert by_id["ch3.spmv-memory-bound"].verdict.value == "holds"
+
+
+def test_audit_verdicts_follow_the_data() -> None:
+    """A table where SpMV would be compute-bound must not keep the 'holds' verdict."""
+    table = _report_like_table()
+    table["mem_bw_gbs"] = table["mem_bw_gbs"] * 100  # ridges fall below 0.25 FLOP/byte
+    by_id = {f.claim.id: f for f in roofline.audit(table)}
+    assert by_id["ch3.spmv-memory-bound"].verdict.value != "holds"
+    assert by_id["ch3.one-sixteenth-low-everywhere"].verdict.value == "does not hold"
+
+
+@pytest.mark.skipif("hardware" not in __import__("aicompute.data").data.available(),
+                    reason="the shared datasheet table hardware.csv is not there yet")
+def test_audit_on_the_real_datasheet() -> None:
+    findings = roofline.audit()
+    assert len(findings) == 8
+    ridge = {f.claim.id: f for f in findings}["ch3.ridge-from-ratio"].ours
+    assert 3 < ridge < 12  # P100 PCIe FP64: about 4.7 TFLOP/s over 732 GB/s

@@ -43,6 +43,8 @@ __all__ = [
     "measure_gemm_flops_scipy",
     "rank_k_bytes",
     "rank_k_sweep",
+    "MachineRoofline",
+    "measure_machine",
 ]
 
 # kind: (arrays read, arrays written, FLOPs per element)
@@ -320,3 +322,82 @@ def rank_k_sweep(
             "gflops": timing.rate(flops) / 1e9,
         })
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class MachineRoofline:
+    """The empirical roofline of this machine and the kernels measured on it.
+
+    ``bandwidth`` is the best STREAM-convention rate over the measured kinds (byte/s), ``peak``
+    the best measured GEMM rate (FLOP/s): roofs are capabilities, so like STREAM we take the
+    fastest sample (the median is printed beside it). ``estimated_peak`` is the estimate of
+    :func:`aicompute.hardware.estimated_cpu_peak_flops` (``None`` if the clock is unknown).
+    ``kernels`` has one row per measured kernel: name, intensity (FLOP/byte), achieved GFLOP/s
+    and GB/s, the roofline bound at that intensity, and the fractions of roof, of the estimated
+    peak and of the measured bandwidth.
+    """
+
+    streams: tuple[BandwidthResult, ...]
+    gemm: GemmResult
+    sweep: pd.DataFrame
+    estimated_peak: float | None
+    machine: str
+
+    @property
+    def bandwidth(self) -> float:
+        """The slanted roof: the best rate over the STREAM kinds (byte/s), as STREAM reports."""
+        return max(result.best_rate for result in self.streams)
+
+    @property
+    def peak(self) -> float:
+        """The flat roof: the GEMM's best rate (FLOP/s)."""
+        return self.gemm.best_rate
+
+    @property
+    def ridge(self) -> float:
+        return self.peak / self.bandwidth
+
+    @property
+    def kernels(self) -> pd.DataFrame:
+        from aicompute.roofline import attainable_flops
+
+        rows = []
+        for result in self.streams:
+            if result.flops:
+                rows.append((f"STREAM {result.kind}", result.intensity, result.timing.rate(
+                    result.flops)))
+        for row in self.sweep.itertuples():
+            rows.append((f"rank-{row.k} product", row.intensity, row.gflops * 1e9))
+        rows.append((f"GEMM n={self.gemm.n}", self.gemm.intensity, self.gemm.rate))
+        frame = pd.DataFrame(rows, columns=["kernel", "intensity", "flops"])
+        frame["gflops"] = frame["flops"] / 1e9
+        frame["gbs"] = frame["flops"] / frame["intensity"] / 1e9
+        frame["bound_gflops"] = attainable_flops(
+            frame["intensity"].to_numpy(), self.peak, self.bandwidth) / 1e9
+        frame["of_roof"] = frame["gflops"] / frame["bound_gflops"]
+        frame["of_bandwidth"] = frame["gbs"] * 1e9 / self.bandwidth
+        if self.estimated_peak:
+            frame["of_estimated_peak"] = frame["flops"] / self.estimated_peak
+        return frame.drop(columns="flops")
+
+
+def measure_machine(
+    n: int = 2**24,
+    gemm_n: int = 2048,
+    ks=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+    m: int = 4096,
+    *,
+    kinds=("copy", "triad"),
+    repeat: int = 7,
+) -> MachineRoofline:
+    """Measure this machine's roofline: STREAM ``kinds``, a GEMM, and a rank-k sweep."""
+    from aicompute import backend, hardware
+
+    streams = tuple(measure_bandwidth(kind, n, repeat=repeat) for kind in kinds)
+    gemm = measure_gemm_flops(gemm_n, repeat=max(3, repeat // 2))
+    sweep = rank_k_sweep(ks, m, repeat=3)
+    return MachineRoofline(
+        streams=streams, gemm=gemm, sweep=sweep,
+        estimated_peak=hardware.estimated_cpu_peak_flops(bits=64),
+        machine=backend.describe_machine(),
+    )

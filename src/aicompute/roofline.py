@@ -46,6 +46,14 @@ __all__ = [
     "roofline_table",
     "gemm_intensity",
     "balance_trend",
+    "find_processor",
+    "resolve",
+    "REPORT_PROCESSORS",
+    "TODAY_PROCESSORS",
+    "plot_processors",
+    "place_kernels",
+    "ridge_history",
+    "explore",
     "audit",
 ]
 
@@ -377,6 +385,81 @@ def balance_trend(table: pd.DataFrame, precision: str = "fp32") -> dict[str, flo
     return result
 
 
+def plot_processors(
+    ax,
+    names: dict[str, str],
+    precision: str = "fp64",
+    *,
+    table: pd.DataFrame | None = None,
+    intensity_range: tuple[float, float] = (1 / 32, 512),
+    linestyle: str = "-",
+    start_color: int = 0,
+) -> pd.DataFrame:
+    """Draw the roofline of each ``{label: datasheet name}``; returns their roofline table."""
+    from aicompute.plotting import color_for
+
+    table = _datasheet() if table is None else table
+    frame = roofline_table(list(names.values()), precision, table)
+    frame.insert(0, "label", list(names))
+    for index, row in enumerate(frame.itertuples()):
+        plot_roofline(
+            ax, row.peak_tflops * 1e12, row.mem_bw_gbs * 1e9,
+            label=f"{row.label} ({row.year})", intensity_range=intensity_range,
+            color=color_for(start_color + index), linestyle=linestyle,
+        )
+    return frame
+
+
+def place_kernels(ax, table: pd.DataFrame | None = None, *, color="#555555") -> None:
+    """Mark each kernel of ``kernels.csv`` at the middle of its intensity range."""
+    table = kernels() if table is None else table
+    for row in table.itertuples():
+        middle = math.sqrt(row.intensity_low * row.intensity_high)
+        place_kernel(ax, middle, str(row.kernel).split(" (")[0], color=color)
+
+
+def ridge_history(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Year, kind, name and ridge point (FP64, FP32 and dense FP16 tensor) of every processor."""
+    table = _datasheet() if table is None else table
+    rows = []
+    for row in table.itertuples():
+        bw = row.mem_bw_gbs
+        if pd.isna(bw) or bw <= 0:
+            continue
+        entry = {"name": row.name, "kind": row.kind, "year": int(row.year)}
+        for precision, column in PRECISION_COLUMNS.items():
+            peak = getattr(row, column, math.nan)
+            entry[precision] = (
+                float(peak) * 1e12 / (float(bw) * 1e9) if pd.notna(peak) and peak > 0 else math.nan
+            )
+        rows.append(entry)
+    return pd.DataFrame(rows).sort_values(["year", "name"]).reset_index(drop=True)
+
+
+def explore(bandwidth_gbs: float = 732.0, peak_tflops: float = 5.3,
+            intensity: float = 0.25) -> tuple[float, str]:
+    """For the interactive explorer: draw one roofline with a kernel, return its bound.
+
+    Returns ``(attainable GFLOP/s, "memory" or "compute")`` and shows the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from aicompute.plotting import new_figure
+
+    peak, bw = peak_tflops * 1e12, bandwidth_gbs * 1e9
+    bound = attainable_flops(intensity, peak, bw)
+    side = bound_by(intensity, peak, bw)
+    fig, ax = new_figure("arithmetic intensity (FLOP/byte)", "attainable (GFLOP/s)")
+    plot_roofline(ax, peak, bw, label=f"{peak_tflops:g} TFLOP/s, {bandwidth_gbs:g} GB/s",
+                  intensity_range=(1 / 64, 1024))
+    place_kernel(ax, intensity, "kernel", performance=bound, color="#D55E00", marker="D")
+    ax.set_title(f"I = {intensity:g} FLOP/byte: {bound / 1e9:,.0f} GFLOP/s "
+                 f"({100 * bound / peak:.1f} % of peak, {side}-bound)")
+    ax.legend(loc="lower right")
+    plt.show()
+    return bound / 1e9, side
+
+
 # --------------------------------------------------------------------------------------------
 # The report's claims (제2장 제2절 2 and 제3절)
 # --------------------------------------------------------------------------------------------
@@ -441,13 +524,31 @@ DENSE_NEAR_PEAK = register(Claim(
     "matrix operations and n-body simulation",
     reported=None, unit="FLOP/byte"))
 
-# Processors of the report's figures, and today's, by their datasheet names.
-REPORT_PROCESSORS = ("Xeon E5-2699 v4", "Tesla P100 PCIe 16GB", "Xeon Phi 7120P", "Tesla K40")
-TODAY_GPUS = ("T4", "A100 SXM4 80GB", "H100 SXM")
+# Processors of the report's figures, and today's: a short label and words that find the
+# datasheet row (see find_processor).
+REPORT_PROCESSORS: dict[str, tuple[str, ...]] = {
+    "Xeon E5-2699 v4": ("E5-2699",),
+    "Tesla K40": ("K40",),
+    "Xeon Phi 7120P": ("7120P",),
+    "Tesla P100 (PCIe)": ("P100", "PCIe"),
+}
+TODAY_PROCESSORS: dict[str, tuple[str, ...]] = {
+    "T4": ("T4",),
+    "A100 (SXM4 80GB)": ("A100", "SXM4", "80"),
+    "H100 (SXM)": ("H100", "SXM"),
+}
 
 
-def _find(table: pd.DataFrame, *words: str) -> str:
+def resolve(labels: dict[str, tuple[str, ...]], table: pd.DataFrame | None = None) -> dict:
+    """``{label: datasheet name}`` for a dict of labels and search words."""
+    table = _datasheet() if table is None else table
+    return {label: find_processor(table, *words) for label, words in labels.items()}
+
+
+def find_processor(table: pd.DataFrame, *words: str) -> str:
     """The datasheet name containing every word (case-insensitive); the shortest if several."""
+    if not words:
+        raise ValueError("give at least one word to look for")
     names = [
         n for n in table["name"].astype(str)
         if all(w.lower() in n.lower() for w in words)
@@ -459,10 +560,9 @@ def _find(table: pd.DataFrame, *words: str) -> str:
 
 def _report_gpus(table: pd.DataFrame) -> dict[str, str]:
     return {
-        "K40": _find(table, "K40"),
-        "P100": _find(table, "P100", "PCIe"),
-        "P100 SXM2": _find(table, "P100", "SXM2"),
-        "H100": _find(table, "H100", "SXM"),
+        "K40": find_processor(table, "K40"),
+        "P100": find_processor(table, "P100", "PCIe"),
+        "P100 SXM2": find_processor(table, "P100", "SXM2"),
     }
 
 
@@ -496,14 +596,12 @@ def audit(table: pd.DataFrame | None = None) -> list[Finding]:
     ))
 
     # 1/16 FLOP/byte on every processor of the report's figures.
+    report = resolve(REPORT_PROCESSORS, table)
+    today = resolve(TODAY_PROCESSORS, table)
     fractions = []
-    for name in REPORT_PROCESSORS:
-        try:
-            resolved = _find(table, *name.replace("Tesla ", "").split()[:2])
-        except ValueError:
-            continue
-        peak, bw = processor_roofline(resolved, "fp64", table)
-        fractions.append((resolved, attainable_flops(1 / 16, peak, bw) / peak))
+    for label, name in report.items():
+        peak, bw = processor_roofline(name, "fp64", table)
+        fractions.append((label, attainable_flops(1 / 16, peak, bw) / peak))
     worst = max(fractions, key=lambda item: item[1])
     findings.append(check(
         LOW_INTENSITY_LOW_EVERYWHERE, 100 * worst[1],
@@ -553,9 +651,8 @@ def audit(table: pd.DataFrame | None = None) -> list[Finding]:
     # SpMV below every ridge; dense GEMM above.
     spmv = kernels().set_index("kernel").loc["SpMV (CSR)"]
     all_ridges = [
-        ridge_point(*processor_roofline(_find(table, *n.replace("Tesla ", "").split()[:2]),
-                                        "fp64", table))
-        for n in REPORT_PROCESSORS + TODAY_GPUS
+        ridge_point(*processor_roofline(name, "fp64", table))
+        for name in list(report.values()) + list(today.values())
     ]
     findings.append(check(
         SPMV_MEMORY_BOUND, float(spmv["intensity_high"]),
