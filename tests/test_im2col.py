@@ -208,7 +208,7 @@ def test_lowering_table_rows():
     row = table.loc["3x3"]
     assert row["filter matrix (M × K)"] == "192 × 1,728"
     assert row["blow-up (×)"] == 9.0
-    assert row["lowered (KiB)"] == pytest.approx(1728 * 361 * 4 / 1024)
+    assert row["lowered (MiB)"] == pytest.approx(1728 * 361 * 4 / 2**20)
     with pytest.raises(ValueError, match="at least one"):
         lowering_table({})
     with pytest.raises(ValueError, match="not a ConvShape"):

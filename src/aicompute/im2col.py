@@ -343,8 +343,8 @@ def lowering_table(shapes: dict[str, ConvShape], itemsize: int = 4) -> pd.DataFr
                 "filter matrix (M × K)": f"{m:,} × {k:,}",
                 "lowered matrix (K × N)": f"{k:,} × {n:,}",
                 "MFLOP": shape.flops / 1e6,
-                "input (KiB)": shape.input_elements * _check_itemsize(itemsize) / 2**10,
-                "lowered (KiB)": shape.lowered_bytes(itemsize) / 2**10,
+                "input (MiB)": shape.input_elements * _check_itemsize(itemsize) / 2**20,
+                "lowered (MiB)": shape.lowered_bytes(itemsize) / 2**20,
                 "blow-up (×)": shape.blowup,
                 "intensity (FLOP/B)": shape.arithmetic_intensity(itemsize),
                 "with im2col copy (FLOP/B)": shape.arithmetic_intensity(
