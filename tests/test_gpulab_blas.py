@@ -97,3 +97,50 @@ def test_default_sizes() -> None:
         gb.default_sizes("gemm", "gpu")
     with pytest.raises(ValueError):
         gb.default_sizes("trsm", "cpu")
+
+
+def test_best_rates_and_plot() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    table = pd.DataFrame({
+        "op": ["axpy", "axpy", "gemm"], "library": ["numpy"] * 3, "precision": ["fp64"] * 3,
+        "device": ["cpu"] * 3, "n": [10, 100, 10], "gflops": [1.0, 2.0, 30.0]})
+    best = gb.best_rates(table)
+    assert list(best.columns) == ["axpy", "gemm"]
+    assert best.loc["cpu numpy fp64", "axpy"] == 2.0
+    fig, axes = gb.plot_levels(table)
+    assert len(axes) == 2
+    plt.close(fig)
+    with pytest.raises(ValueError):
+        gb.best_rates(table.drop(columns="device"))
+    with pytest.raises(ValueError):
+        gb.plot_levels(table.iloc[0:0])
+
+
+def test_set_cpu_threads() -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        counts = gb.set_cpu_threads(1)
+        assert counts["torch"] == 1 and torch.get_num_threads() == 1
+        assert all(value == 1 for value in counts.values())
+    finally:
+        gb.set_cpu_threads(before)
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError):
+            gb.set_cpu_threads(bad)
+
+
+def test_largest_size_rates() -> None:
+    import pandas as pd
+
+    table = pd.DataFrame({
+        "op": ["axpy", "axpy"], "library": ["numpy"] * 2, "precision": ["fp64"] * 2,
+        "device": ["cpu"] * 2, "n": [10, 100], "gflops": [5.0, 2.0]})
+    assert gb.largest_size_rates(table).loc["cpu numpy fp64", "axpy"] == 2.0
+    assert gb.best_rates(table).loc["cpu numpy fp64", "axpy"] == 5.0

@@ -24,7 +24,9 @@ precision.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -46,6 +48,10 @@ __all__ = [
     "check",
     "sweep",
     "default_sizes",
+    "best_rates",
+    "largest_size_rates",
+    "plot_levels",
+    "set_cpu_threads",
 ]
 
 OPS = ("axpy", "gemv", "gemm")
@@ -326,12 +332,12 @@ def default_sizes(op: str, device: str) -> list[int]:
         return {
             "axpy": [2**p for p in range(12, 29, 2)],
             "gemv": [2**p for p in range(7, 15)],
-            "gemm": [2**p for p in range(7, 14)],
+            "gemm": [2**p for p in range(7, 13)],
         }[op]
     return {
         "axpy": [2**p for p in range(10, 26, 2)],
-        "gemv": [2**p for p in range(6, 12)],
-        "gemm": [2**p for p in range(5, 10)],
+        "gemv": [2**p for p in range(6, 13)],
+        "gemm": [2**p for p in range(5, 11)],
     }[op]
 
 
@@ -377,3 +383,101 @@ def sweep(
                 })
                 del operation
     return pd.DataFrame(rows)
+
+
+def best_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """Highest GFLOP/s of each op per ``device library precision`` (pivot of :func:`sweep`)."""
+    needed = {"op", "library", "precision", "device", "gflops"}
+    if not needed <= set(table.columns):
+        raise ValueError(f"table needs columns {sorted(needed)}")
+    label = table["device"] + " " + table["library"] + " " + table["precision"]
+    pivot = table.assign(series=label).pivot_table(
+        index="series", columns="op", values="gflops", aggfunc="max"
+    )
+    return pivot[[op for op in OPS if op in pivot.columns]]
+
+
+def plot_levels(table: pd.DataFrame, *, title: str = ""):
+    """GFLOP/s against size, one panel per BLAS level, one line per device/library/precision."""
+    from matplotlib.ticker import NullFormatter
+
+    from aicompute import plotting
+
+    if table.empty:
+        raise ValueError("nothing to plot: the table is empty")
+    ops = [op for op in OPS if op in set(table["op"])]
+    fig, axes = plotting.new_figure("size n (vector length or matrix side)",
+                                    "performance (GFLOP/s)",
+                                    logx=True, logy=True, ncols=len(ops), title=title,
+                                    figsize=(4.0 * len(ops), 4.2))
+    axes = np.atleast_1d(axes)
+    series = list(dict.fromkeys(
+        zip(table["device"], table["library"], table["precision"], strict=True)))
+    level = {"axpy": "BLAS-1: AXPY", "gemv": "BLAS-2: GEMV", "gemm": "BLAS-3: GEMM"}
+    for ax, op in zip(axes, ops, strict=True):
+        for index, key in enumerate(series):
+            rows = table[(table["op"] == op) & (table["device"] == key[0])
+                         & (table["library"] == key[1]) & (table["precision"] == key[2])]
+            if rows.empty:
+                continue
+            ax.plot(rows["n"], rows["gflops"], marker=plotting.MARKERS[index % 8],
+                    color=plotting.color_for(index),
+                    linestyle="-" if key[0] == "cuda" else "--", label=" ".join(key))
+        ax.set_title(level[op])
+        ax.xaxis.set_minor_formatter(NullFormatter())  # no crowded minor labels on short axes
+    lo = float(table["gflops"].min()) / 2
+    hi = float(table["gflops"].max()) * 2
+    for ax in axes:
+        ax.set_ylim(lo, hi)
+    axes[0].legend(fontsize=7, loc="upper left")
+    return fig, axes
+
+
+def largest_size_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """GFLOP/s of each op at its largest measured size (out of cache), as :func:`best_rates`."""
+    needed = {"op", "library", "precision", "device", "gflops", "n"}
+    if not needed <= set(table.columns):
+        raise ValueError(f"table needs columns {sorted(needed)}")
+    keys = ["op", "library", "precision", "device"]
+    largest = table[table["n"] == table.groupby(keys)["n"].transform("max")]
+    return best_rates(largest)
+
+
+_OPENBLAS_SETTERS = ("openblas_set_num_threads", "openblas_set_num_threads64_",
+                     "scipy_openblas_set_num_threads", "scipy_openblas_set_num_threads64_")
+_OPENBLAS_GETTERS = tuple(name.replace("_set_", "_get_") for name in _OPENBLAS_SETTERS)
+
+
+def set_cpu_threads(threads: int) -> dict[str, int]:
+    """Run the CPU side of the labs on ``threads`` threads; returns each library's count after.
+
+    Sets every OpenBLAS loaded in this process (NumPy's and SciPy's each bundle one; found in
+    ``/proc/self/maps`` on Linux, as ``threadpoolctl`` does) and PyTorch's intra-op pool. On a
+    shared machine, multi-threaded BLAS can stall for whole scheduler time slices when another
+    process holds a core, so one thread gives a steadier, comparable baseline.
+    """
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be a positive integer, got {threads!r}")
+    import torch
+
+    importlib.import_module("scipy.linalg")  # loads SciPy's own OpenBLAS, so it is set too
+    torch.set_num_threads(threads)
+    counts = {"torch": torch.get_num_threads()}
+    maps = "/proc/self/maps"
+    if not os.path.exists(maps):
+        return counts
+    with open(maps, encoding="utf-8", errors="replace") as handle:
+        paths = sorted({line.split()[-1] for line in handle
+                        if "openblas" in line.lower() and ".so" in line})
+    for path in paths:
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for setter, getter in zip(_OPENBLAS_SETTERS, _OPENBLAS_GETTERS, strict=True):
+            if hasattr(library, setter):
+                getattr(library, setter)(ctypes.c_int(threads))
+                count = getattr(library, getter)() if hasattr(library, getter) else threads
+                counts[os.path.basename(path).split("-")[0]] = int(count)
+                break
+    return counts
