@@ -194,3 +194,17 @@ def test_hpl_efficiency_is_a_fraction_and_rejects_rmax_above_rpeak(monkeypatch):
     monkeypatch.setattr(moore, "top500_history", lambda: broken)
     with pytest.raises(ValueError, match="exceeds its Rpeak"):
         moore.hpl_efficiency()
+
+
+def test_compute_prices_peak_and_price_performance():
+    prices = moore.compute_prices().set_index("name")
+    assert prices.loc["GeForce GTX 1080", "peak_fp32_gflops"] == pytest.approx(2560 * 1.733 * 2)
+    xeon = prices.loc["Xeon E5-2699 v4"]
+    assert xeon["peak_fp32_gflops"] == pytest.approx(22 * 2.2 * 32)
+    fit = moore.price_performance_fit()
+    assert fit.n == (prices["kind"] == "gpu").sum()
+    assert 18 < fit.doubling_months < 48  # FLOP/s per dollar grows, but more slowly than FLOP/s
+    fig, _ = moore.plot_price_performance()
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

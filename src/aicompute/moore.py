@@ -42,6 +42,8 @@ __all__ = [
     "peak_flops_fit",
     "clock_fits",
     "hpl_efficiency",
+    "compute_prices",
+    "price_performance_fit",
     "POWER_WALL_YEAR",
     "audit",
     "plot_transistors",
@@ -50,6 +52,7 @@ __all__ = [
     "plot_explorer",
     "plot_growth_factor_map",
     "plot_hpl_efficiency",
+    "plot_price_performance",
 ]
 
 #: The year the chapter splits the clock-frequency record at (the "power wall").
@@ -289,6 +292,23 @@ def hpl_efficiency() -> pd.DataFrame:
     if not june["efficiency"].between(0, 1).all():
         raise ValueError("an Rmax exceeds its Rpeak in the curated TOP500 table")
     return june[["list", "year", "rank1_system", "efficiency"]].reset_index(drop=True)
+
+
+def compute_prices() -> pd.DataFrame:
+    """Launch prices with computed FP32 peak (GFLOP/s) and peak per dollar (GFLOP/s per USD)."""
+    table = data.load("compute_prices")
+    table["peak_fp32_gflops"] = (
+        table["shader_cores"] * table["boost_clock_mhz"] * table["fp32_flops_per_cycle"] / 1e3
+    )
+    table["gflops_per_usd"] = table["peak_fp32_gflops"] / table["launch_price_usd"]
+    return table
+
+
+def price_performance_fit() -> GrowthFit:
+    """Doubling time of peak FP32 FLOP/s per launch dollar over the consumer GPUs."""
+    table = compute_prices()
+    gpus = table[table["kind"] == "gpu"]
+    return fit_growth(gpus["year"], gpus["gflops_per_usd"], quantity="GPU FP32 FLOP/s per dollar")
 
 
 # --------------------------------------------------------------------------------------------
@@ -578,12 +598,19 @@ def audit() -> list[Finding]:
     )
     p100 = _processor("Tesla P100")
     ratio = p100["peak_fp64_gflops"] / xeon["peak_fp64_gflops"]
+    prices = compute_prices().set_index("name")
+    per_dollar = (
+        prices.loc["GeForce GTX 1080", "gflops_per_usd"]
+        / prices.loc["Xeon E5-2699 v4", "gflops_per_usd"]
+    )
     findings.append(
         check(
             GPU_10X,
             ratio,
             note="peak per chip, Tesla P100 SXM2 over Xeon E5-2699 v4 (same ratio in FP32 and "
-            "FP64); per chip, not per won: prices are not in our data",
+            "FP64). Per launch dollar, a 2016 GeForce GTX 1080 has "
+            f"{per_dollar:.0f}x the Xeon's FP32 peak (but little FP64); no list price exists "
+            "for the P100, so 'same price' depends on which GPU one buys",
         )
     )
     eff = hpl_efficiency()
@@ -794,4 +821,26 @@ def plot_hpl_efficiency():
                     ha="left", va="top", rotation_mode="anchor")
     ax.set_ylim(0, 100)
     ax.legend(loc="lower right")
+    return fig, ax
+
+
+def plot_price_performance():
+    """Peak FP32 GFLOP/s per launch dollar: consumer GPUs (with fit) and the report's Xeon."""
+    from aicompute import plotting
+
+    table = compute_prices()
+    fit = price_performance_fit()
+    fig, ax = plotting.new_figure("year (launch)", "peak FP32 per launch price (GFLOP/s per USD)",
+                                  logy=True)
+    gpus, cpus = table[table["kind"] == "gpu"], table[table["kind"] == "cpu"]
+    ax.scatter(gpus["year"], gpus["gflops_per_usd"], color=plotting.color_for(0),
+               marker=plotting.MARKERS[0], zorder=3, label="GeForce GPUs")
+    for row in gpus.itertuples():
+        ax.annotate(row.name.replace("GeForce ", ""), (row.year, row.gflops_per_usd),
+                    fontsize=7, xytext=(4, -10), textcoords="offset points")
+    ax.scatter(cpus["year"], cpus["gflops_per_usd"], color=plotting.color_for(1),
+               marker=plotting.MARKERS[1], s=60, zorder=3, label="Xeon E5-2699 v4 (report)")
+    _fit_band(ax, fit, np.linspace(2008, 2022, 100), plotting.OKABE_ITO["black"],
+              f"GPU fit: x2 every {fit.doubling_months:.0f} months")
+    ax.legend(loc="upper left")
     return fig, ax
