@@ -375,7 +375,7 @@ REPORT_SHAPES = register(
         id="ch5.report-lowering-shapes",
         chapter=5,
         source=_BOX,
-        korean="필터 행렬인 F의 크기는 192×9, 바둑판기보 행렬에 대응하는 D의 크기는 9×69312",
+        korean="필터 행렬인 [F]의 크기는 192×9, 바둑판기보 행렬에 대응하는 [D]의 크기는 9×69312",
         english=(
             "the filter matrix F is 192 × 9, and the matrix D that corresponds to the board "
             "is 9 × 69,312 (for AlphaGo's 3×3 layers)"
@@ -405,9 +405,9 @@ GEMM_INTENSITY = register(
         chapter=5,
         source="제2장 제4절",
         korean=(
-            "행렬 곱은 ... 연산강도가 매우 높은 알고리즘에 속한다. 결론적으로 합성곱신경망의 "
-            "학습이나 추론은 행렬 곱 기반의 연산으로 이루어졌기 때문에, 현대 계산자원의 "
-            "성능을 최대한 활용할 수 있다"
+            "행렬 곱은 … 연산강도가 매우 높은 알고리즘에 속한다. 결론적으로 합성곱신경망의 "
+            "학습(training)이나 추론(inferencing)은 행렬 곱 기반의 연산으로 이루어졌기 때문에, "
+            "현대 계산자원의 성능을 최대한 활용할 수 있다"
         ),
         english=(
             "matrix multiplication has very high arithmetic intensity; so CNN training and "
