@@ -118,13 +118,38 @@ def test_c_stream_tool_builds_runs_and_checks_itself(tmp_path) -> None:
 
 
 def test_measure_machine_small() -> None:
-    machine = membench.measure_machine(n=2**16, gemm_n=64, ks=(1, 8), m=64, repeat=3)
+    machine = membench.measure_machine(n=2**16, gemm_n=64, ks=(1, 8), m=64, degrees=(1, 4),
+                                       repeat=3)
     assert machine.bandwidth == max(r.best_rate for r in machine.streams)
     assert machine.peak == machine.gemm.best_rate
     assert machine.ridge == pytest.approx(machine.peak / machine.bandwidth)
     table = machine.kernels
-    assert list(table["kernel"]) == ["STREAM triad", "rank-1 product", "rank-8 product",
-                                     "GEMM n=64"]
+    assert list(table["kernel"]) == ["STREAM triad", "Horner degree 1", "Horner degree 4",
+                                     "rank-1 product", "rank-8 product", "GEMM n=64"]
     assert (table["bound_gflops"] <= machine.peak / 1e9 * (1 + 1e-12)).all()
     np.testing.assert_allclose(table["gbs"] * table["intensity"], table["gflops"])
     assert "CPU" in machine.machine
+
+
+def test_polynomial_sweep_intensity_and_validation() -> None:
+    np.testing.assert_allclose(membench.polynomial_coefficients(2), [1, 1 / 2, 1 / 3])
+    # odd n, a block that does not divide it, one and two threads: every point is evaluated
+    for threads in (1, 2):
+        frame = membench.polynomial_sweep((1, 3, 8), n=10_007, threads=threads, block=1000)
+        assert list(frame["intensity"]) == [1 / 8, 3 / 8, 1.0]
+        assert list(frame["flops"]) == [2 * d * 10_007 for d in (1, 3, 8)]
+        assert (frame["bytes"] == 16 * 10_007).all() and (frame["gflops"] > 0).all()
+    with pytest.raises(ValueError, match="degree"):
+        membench.polynomial_sweep((0,), n=4096)
+    with pytest.raises(ValueError, match="empty"):
+        membench.polynomial_sweep((), n=4096)
+    with pytest.raises(ValueError, match="block"):
+        membench.polynomial_sweep((1,), n=4096, block=8)
+
+
+def test_horner_blocks_match_polyval() -> None:
+    x = np.random.default_rng(5).random(5000)
+    y = np.zeros_like(x)
+    coef = membench.polynomial_coefficients(6)
+    membench._horner_blocks(x, y, coef, slice(0, 5000), np.empty(700), 700)
+    np.testing.assert_allclose(y, np.polyval(coef, x))

@@ -12,7 +12,8 @@
   element instead of 24. The triad here is therefore blocked: ``s * c`` goes into a small
   temporary that stays in the L2 cache, then ``b + tmp`` into ``a``, block after block.
 * Peak: a large matrix product through NumPy (OpenBLAS), ``2 n^3`` FLOPs.
-* Kernels of chosen intensity: a rank-``k`` product ``C = A B`` with ``A`` m x k and ``B`` k x m.
+* Kernels of chosen intensity: Horner evaluation of a degree-``d`` polynomial on cache-sized
+  blocks (``d / 8`` FLOP/byte), and a rank-``k`` product ``C = A B`` (``A`` m x k, ``B`` k x m).
   Its intensity grows with ``k`` from an outer product (k = 1, memory-bound) to a full GEMM
   (compute-bound), so one routine sweeps the whole roofline.
 
@@ -43,6 +44,8 @@ __all__ = [
     "measure_gemm_flops_scipy",
     "rank_k_bytes",
     "rank_k_sweep",
+    "polynomial_coefficients",
+    "polynomial_sweep",
     "MachineRoofline",
     "measure_machine",
 ]
@@ -324,6 +327,76 @@ def rank_k_sweep(
     return pd.DataFrame(rows)
 
 
+def polynomial_coefficients(degree: int) -> np.ndarray:
+    """Coefficients (highest power first) of the test polynomial: 1, 1/2, ..., 1/(degree + 1)."""
+    degree = _check_count("degree", degree)
+    return 1.0 / np.arange(1, degree + 2)
+
+
+def _horner_blocks(x: np.ndarray, y: np.ndarray, coef: np.ndarray, s: slice, tmp: np.ndarray,
+                   block: int) -> None:
+    for start in range(s.start, s.stop, block):
+        stop = min(start + block, s.stop)
+        xb, t = x[start:stop], tmp[: stop - start]
+        np.multiply(xb, coef[0], out=t)  # x is read from memory once, then stays in cache
+        for c in coef[1:-1]:
+            np.add(t, c, out=t)
+            np.multiply(t, xb, out=t)
+        np.add(t, coef[-1], out=y[start:stop])  # y is written once
+
+
+def polynomial_sweep(
+    degrees=(1, 2, 4, 8, 16, 32, 64),
+    n: int = 2**23,
+    *,
+    threads: int | None = None,
+    block: int = 2**15,
+    repeat: int = 3,
+) -> pd.DataFrame:
+    """Evaluate a degree-``d`` polynomial at ``n`` points by Horner's rule, for each ``d``.
+
+    Each point is read once and its value written once (16 byte, STREAM convention) while the
+    ``2 d`` FLOPs happen on a cache-sized block, so the intensity is ``2 d / 16 = d / 8``
+    FLOP/byte: a dial from memory-bound to compute-bound. NumPy runs each Horner step as its own
+    pass over the block, so these kernels also meet a ceiling far below the FMA peak.
+    """
+    n = _check_count("n", n, 1024)
+    degrees = [_check_count("degree", d) for d in degrees]
+    if not degrees:
+        raise ValueError("degrees must not be empty")
+    block = _check_count("block", block, 64)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    threads = _check_count("threads", (cores or 1) if threads is None else threads)
+    x = np.random.default_rng(2).random(n)
+    y = np.zeros(n)
+    tmp = [np.empty(block) for _ in range(threads)]
+    parts = _slices(n, threads)
+    rows = []
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for degree in degrees:
+            coef = polynomial_coefficients(degree)
+
+            def run(coef=coef) -> None:
+                list(pool.map(lambda s, i: _horner_blocks(x, y, coef, s, tmp[i], block),
+                              parts, range(threads)))
+
+            timing = benchmark(run, repeat=_check_count("repeat", repeat, 3), warmup=1,
+                               device="cpu")
+            check = slice(0, min(n, 1000))
+            if not np.allclose(y[check], np.polyval(coef, x[check])):
+                raise RuntimeError(f"Horner evaluation of degree {degree} is wrong")
+            flops, moved = 2 * degree * n, 16 * n
+            rows.append({
+                "degree": degree,
+                "flops": flops,
+                "bytes": moved,
+                "intensity": flops / moved,
+                "seconds": timing.median,
+                "gflops": timing.rate(flops) / 1e9,
+            })
+    return pd.DataFrame(rows)
+
+
 @dataclass(frozen=True)
 class MachineRoofline:
     """The empirical roofline of this machine and the kernels measured on it.
@@ -340,6 +413,7 @@ class MachineRoofline:
     streams: tuple[BandwidthResult, ...]
     gemm: GemmResult
     sweep: pd.DataFrame
+    polynomials: pd.DataFrame
     estimated_peak: float | None
     machine: str
 
@@ -366,6 +440,8 @@ class MachineRoofline:
             if result.flops:
                 rows.append((f"STREAM {result.kind}", result.intensity, result.timing.rate(
                     result.flops)))
+        for row in self.polynomials.itertuples():
+            rows.append((f"Horner degree {row.degree}", row.intensity, row.gflops * 1e9))
         for row in self.sweep.itertuples():
             rows.append((f"rank-{row.k} product", row.intensity, row.gflops * 1e9))
         rows.append((f"GEMM n={self.gemm.n}", self.gemm.intensity, self.gemm.rate))
@@ -387,17 +463,23 @@ def measure_machine(
     ks=(1, 2, 4, 8, 16, 32, 64, 128, 256),
     m: int = 4096,
     *,
+    degrees=(1, 2, 4, 8, 16, 32, 64),
     kinds=("copy", "triad"),
     repeat: int = 7,
 ) -> MachineRoofline:
-    """Measure this machine's roofline: STREAM ``kinds``, a GEMM, and a rank-k sweep."""
+    """Measure this machine's roofline: STREAM ``kinds``, a GEMM, and two kernel sweeps.
+
+    The sweeps are :func:`polynomial_sweep` (``degrees``, on ``n // 2`` points) and
+    :func:`rank_k_sweep` (``ks``, ``m``).
+    """
     from aicompute import backend, hardware
 
     streams = tuple(measure_bandwidth(kind, n, repeat=repeat) for kind in kinds)
     gemm = measure_gemm_flops(gemm_n, repeat=max(3, repeat // 2))
     sweep = rank_k_sweep(ks, m, repeat=3)
+    polynomials = polynomial_sweep(degrees, max(n // 2, 1024), repeat=3)
     return MachineRoofline(
-        streams=streams, gemm=gemm, sweep=sweep,
+        streams=streams, gemm=gemm, sweep=sweep, polynomials=polynomials,
         estimated_peak=hardware.estimated_cpu_peak_flops(bits=64),
         machine=backend.describe_machine(),
     )
