@@ -233,11 +233,11 @@ def test_training_run_is_deterministic_and_learns() -> None:
 
 def test_measurements_have_expected_shape() -> None:
     """Tiny sizes: checks the bookkeeping, not the (machine-dependent) timings."""
-    scaling = parallel.measure_scaling(sizes=(1000,), workers=(1, 2), repeat=3)
+    scaling = parallel.measure_scaling(sizes=(1000,), workers=(1, 2), rounds=2)
     assert len(scaling) == 4 and set(scaling["kernel"]) == {"add", "sin"}
     assert np.all(scaling["seconds"] > 0)
     assert np.allclose(scaling.loc[scaling["workers"] == 1, "speedup"], 1.0)
-    amdahl = parallel.measure_amdahl((0.0, 0.5), workers=(1, 2), n=10_000, repeat=3)
+    amdahl = parallel.measure_amdahl((0.0, 0.5), workers=(1, 2), n=10_000, rounds=2)
     assert len(amdahl) == 4
     assert np.allclose(amdahl["Amdahl (min(p, cores))"].iloc[:2],
                        [1.0, parallel.amdahl_speedup(0.0, min(2, parallel.usable_cores()))])
@@ -245,10 +245,12 @@ def test_measurements_have_expected_shape() -> None:
         parallel.measure_scaling(kernels=("fft",))
     with pytest.raises(ValueError, match="workers"):
         parallel.measure_amdahl(workers=())
+    with pytest.raises(ValueError, match="rounds"):
+        parallel.measure_amdahl(n=100, rounds=0)
 
 
 def test_tasks_give_the_same_results_on_any_number_of_workers() -> None:
-    timings, results = parallel.measure_tasks((0.1, 1.0), workers=(1, 2), steps=50, repeat=3)
+    timings, results = parallel.measure_tasks((0.1, 1.0), workers=(1, 2), steps=50, rounds=2)
     assert list(timings["workers"]) == [1, 2]
     np.testing.assert_array_equal(results.iloc[:, 1], results.iloc[:, 2])
 
@@ -272,12 +274,17 @@ def test_scaling_summary_reasons() -> None:
     import pandas as pd
 
     table = pd.DataFrame({
-        "kernel": ["add", "add", "sin", "sin"], "n": [12, 12, 10**6, 10**6],
-        "workers": [1, 2, 1, 2], "seconds": [1e-6, 5e-5, 1e-2, 5.2e-3],
-        "speedup": [1.0, 0.02, 1.0, 1.92], "GB/s": [0.1, 0.01, 1.6, 3.1],
+        "kernel": ["add"] * 4 + ["sin"] * 4, "n": [12, 12, 10**6, 10**6] * 2,
+        "workers": [1, 2] * 4,
+        "seconds": [1e-6, 5e-5, 1e-3, 9e-4, 1e-6, 5e-5, 1e-2, 5.2e-3],
+        "speedup": [1.0, 0.02, 1.0, 1.1, 1.0, 0.02, 1.0, 1.92],
+        "GB/s": [0.1, 0.01, 24.0, 26.4, 0.1, 0.01, 1.6, 3.1],
     })
     lines = parallel.scaling_summary(table)
-    assert len(lines) == 2 and "microseconds" in lines[0] and "scales" in lines[1]
+    assert len(lines) == 5 and "microseconds" in lines[0] and "memory-bound" in lines[1]
+    assert lines[3].endswith("scales") and "bandwidth, not the cores" in lines[4]
+    busy = table.assign(speedup=[1.0, 0.02, 1.0, 1.1, 1.0, 0.02, 1.0, 1.05])
+    assert "cannot separate" in parallel.scaling_summary(busy)[-1]
     with pytest.raises(ValueError, match="columns"):
         parallel.scaling_summary(table.drop(columns="speedup"))
     with pytest.raises(ValueError, match="no row with 4 workers"):

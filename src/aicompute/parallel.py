@@ -524,17 +524,38 @@ def _check_workers_list(workers: Sequence[int]) -> list[int]:
     return workers
 
 
+def _interleaved_best(runs: dict, rounds: int) -> dict:
+    """Fastest seconds per call of each run, sampling all runs in turn, ``rounds`` times.
+
+    Interleaving spreads a disturbance (another program taking a core for a second) over all
+    configurations instead of letting it spoil one, and the fastest sample of each is the one
+    least disturbed. The first round also chooses how many calls make one sample.
+    """
+    if rounds < 1:
+        raise ValueError(f"rounds must be at least 1, got {rounds}")
+    best, number = {}, {}
+    for key, run in runs.items():
+        t = benchmark(run, repeat=3, warmup=1, device="cpu")
+        best[key], number[key] = t.best, t.number
+    for _ in range(rounds - 1):
+        for key, run in runs.items():
+            t = benchmark(run, repeat=3, warmup=0, number=number[key], device="cpu")
+            best[key] = min(best[key], t.best)
+    return best
+
+
 def measure_scaling(
     kernels: Sequence[str] = ("add", "sin"),
     sizes: Sequence[int] = (12, 120_000, 4_000_000),
     workers: Sequence[int] = (1, 2),
-    repeat: int = 5,
+    rounds: int = 5,
 ) -> pd.DataFrame:
     """Time each kernel at each vector length with 1, 2, ... threads (float64).
 
     One worker runs the kernel directly; ``p > 1`` workers split the vector into ``p`` chunks run
-    on a thread pool. Returns one row per (kernel, n, workers) with the seconds, the
-    speedup over one worker and the bandwidth (bytes without write-allocate per second).
+    on a thread pool. Returns one row per (kernel, n, workers) with the seconds (fastest of
+    ``rounds`` interleaved rounds of 3 samples), the speedup over one worker and the bandwidth
+    (bytes without write-allocate per second).
     """
     workers = _check_workers_list(workers)
     unknown = [k for k in kernels if k not in _KERNELS]
@@ -542,22 +563,22 @@ def measure_scaling(
         raise ValueError(f"unknown kernels {unknown}; known: {sorted(_KERNELS)}")
     if not sizes or any(n < 1 for n in sizes):
         raise ValueError(f"sizes must be positive, got {sizes}")
-    rows = []
     with ThreadPoolExecutor(max_workers=max(workers)) as pool:
-        for name in kernels:
-            kernel, flops, bytes_per = _KERNELS[name]
-            for n in sizes:
-                arrays = _arrays(n)
-                base = None
-                for p in workers:
-                    run = functools.partial(_run_split, kernel, arrays, n, p, pool)
-                    t = benchmark(run, repeat=repeat, warmup=1, device="cpu")
-                    base = t.best if base is None else base
-                    rows.append({
-                        "kernel": name, "n": n, "workers": p, "seconds": t.best,
-                        "speedup": base / t.best,
-                        "GB/s": bytes_per * n / t.best / 1e9,
-                    })
+        arrays = {n: _arrays(n) for n in sizes}
+        runs = {
+            (name, n, p): functools.partial(_run_split, _KERNELS[name][0], arrays[n], n, p, pool)
+            for name in kernels
+            for n in sizes
+            for p in workers
+        }
+        best = _interleaved_best(runs, rounds)
+    rows = []
+    for (name, n, p), seconds in best.items():
+        base = best[(name, n, workers[0])]
+        rows.append({
+            "kernel": name, "n": n, "workers": p, "seconds": seconds,
+            "speedup": base / seconds, "GB/s": _KERNELS[name][2] * n / seconds / 1e9,
+        })
     return pd.DataFrame(rows)
 
 
@@ -565,13 +586,13 @@ def measure_amdahl(
     serial_fractions: Sequence[float] = (0.0, 0.25, 0.5),
     workers: Sequence[int] = (1, 2, 3, 4),
     n: int = 1_000_000,
-    repeat: int = 5,
+    rounds: int = 5,
 ) -> pd.DataFrame:
     """Measured speedup of the compute-bound ``sin`` kernel with a serial fraction we control.
 
     The first ``f n`` elements run on one thread, the rest on ``p`` threads. Returns rows with
-    the measured speedup, Amdahl's prediction for ``min(p, cores)`` processors, and the
-    Karp-Flatt serial fraction the measurement implies.
+    the measured speedup (against one thread doing everything), Amdahl's prediction for
+    ``min(p, cores)`` processors, and the Karp-Flatt serial fraction the measurement implies.
     """
     workers = _check_workers_list(workers)
     fractions = [float(f) for f in serial_fractions]
@@ -581,34 +602,46 @@ def measure_amdahl(
     kernel = _KERNELS["sin"][0]
     arrays = _arrays(n)
     cores = usable_cores()
-    rows = []
     with ThreadPoolExecutor(max_workers=max(workers)) as pool:
-        base = benchmark(lambda: _run_split(kernel, arrays, n, 1, None),
-                         repeat=repeat, warmup=1, device="cpu").best
+        runs = {"one thread": functools.partial(_run_split, kernel, arrays, n, 1, None)}
         for f in fractions:
             for p in workers:
-                run = functools.partial(_run_split, kernel, arrays, n, p, pool, f)
-                t = benchmark(run, repeat=repeat, warmup=1, device="cpu").best
-                speedup = base / t
-                rows.append({
-                    "serial fraction": f, "workers": p, "seconds": t, "speedup": speedup,
-                    "Amdahl (min(p, cores))": amdahl_speedup(f, min(p, cores)),
-                    "Karp-Flatt": karp_flatt(speedup, p) if p > 1 else float("nan"),
-                })
+                runs[(f, p)] = functools.partial(_run_split, kernel, arrays, n, p, pool, f)
+        best = _interleaved_best(runs, rounds)
+    base = best.pop("one thread")
+    rows = []
+    for (f, p), seconds in best.items():
+        speedup = base / seconds
+        rows.append({
+            "serial fraction": f, "workers": p, "seconds": seconds, "speedup": speedup,
+            "Amdahl (min(p, cores))": amdahl_speedup(f, min(p, cores)),
+            "Karp-Flatt": karp_flatt(speedup, p) if p > 1 else float("nan"),
+        })
     return pd.DataFrame(rows)
+
+
+def _identity(x):
+    return x
+
+
+def _start_pool(workers: int, context) -> None:
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        list(pool.map(_identity, range(workers)))
 
 
 def measure_tasks(
     learning_rates: Sequence[float] = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
     workers: Sequence[int] = (1, 2),
     steps: int = 1500,
-    repeat: int = 3,
+    rounds: int = 3,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Task-level parallelism: independent training runs (one per learning rate) on processes.
 
-    Returns ``(timings, results)``: seconds and speedup per worker count (pool already started,
-    plus the pool's start-up time measured separately), and the final loss of every run, which
-    must not depend on how many workers ran it.
+    Returns ``(timings, results)``. ``timings`` has, per worker count, the seconds for all runs
+    (pools already started; fastest of ``rounds`` interleaved rounds), the speedup, the model
+    ``N / ceil(N / min(p, cores))``, and separately the time to start a pool, run one tiny task
+    per worker and stop it. ``results`` has the final loss of every run for every worker count,
+    which must not depend on how many workers ran it.
     """
     workers = _check_workers_list(workers)
     if not learning_rates:
@@ -616,29 +649,31 @@ def measure_tasks(
     tasks = [(float(lr), 0, int(steps)) for lr in learning_rates]
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["aicompute.parallel"])
-    rows, losses = [], {}
-    base = None
+    start_up = {}
     for p in workers:
-        if p == 1:
-            run = lambda: [_train_task(t) for t in tasks]  # noqa: E731
-            start_up = 0.0
-            t = benchmark(run, repeat=repeat, warmup=1, number=1, device="cpu")
-            losses[p] = run()
-        else:
-            start_up = benchmark(
-                lambda p=p: ProcessPoolExecutor(p, mp_context=context).shutdown(),
-                repeat=3, warmup=0, number=1, device="cpu").median
-            with ProcessPoolExecutor(p, mp_context=context) as pool:
-                list(pool.map(_train_task, tasks))  # start the workers
-                run = lambda pool=pool: list(pool.map(_train_task, tasks))  # noqa: E731
-                t = benchmark(run, repeat=repeat, warmup=0, number=1, device="cpu")
-                losses[p] = run()
-        base = t.best if base is None else base
-        rows.append({
-            "workers": p, "seconds": t.best, "pool start-up (s)": start_up,
-            "speedup": base / t.best,
-            "model": task_schedule_speedup(len(tasks), min(p, usable_cores())),
-        })
+        if p > 1:
+            start = functools.partial(_start_pool, p, context)
+            start_up[p] = benchmark(start, repeat=3, warmup=1, number=1, device="cpu").best
+    pools = {p: ProcessPoolExecutor(p, mp_context=context) for p in workers if p > 1}
+    try:
+        runs, losses = {}, {}
+        for p in workers:
+            if p == 1:
+                runs[p] = functools.partial(lambda: [_train_task(t) for t in tasks])
+            else:
+                runs[p] = functools.partial(lambda pool: list(pool.map(_train_task, tasks)),
+                                            pools[p])
+            losses[p] = runs[p]()  # also starts the pool's workers
+        best = _interleaved_best(runs, rounds)
+    finally:
+        for pool in pools.values():
+            pool.shutdown()
+    base = best[workers[0]]
+    rows = [{
+        "workers": p, "seconds": best[p], "speedup": base / best[p],
+        "model": task_schedule_speedup(len(tasks), min(p, usable_cores())),
+        "pool start-up (s)": start_up.get(p, 0.0),
+    } for p in workers]
     results = pd.DataFrame({"learning rate": [t[0] for t in tasks]})
     for p, values in losses.items():
         results[f"final loss, {p} worker(s)"] = values
@@ -646,30 +681,50 @@ def measure_tasks(
 
 
 def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
-    """One sentence per (kernel, n) of a :func:`measure_scaling` table: what ``workers`` threads
-    did against one, and the likely reason (overhead, bandwidth or compute)."""
+    """Sentences reading a :func:`measure_scaling` table: per (kernel, n), what ``workers``
+    threads did against one and the likely reason; then, at the largest n, the memory-bound add
+    against the compute-bound sine (the sine tells whether the cores were really free)."""
     needed = {"kernel", "n", "workers", "seconds", "speedup", "GB/s"}
     if not needed <= set(scaling.columns):
         raise ValueError(f"need a measure_scaling table with columns {sorted(needed)}")
-    lines = []
+    speedups: dict[tuple[str, int], float] = {}
     for (kernel, n), group in scaling.groupby(["kernel", "n"], sort=False):
         row = group[group["workers"] == workers]
         if row.empty:
             raise ValueError(f"no row with {workers} workers for {kernel}, n={n}")
-        speedup = float(row["speedup"].iloc[0])
-        one = float(group[group["workers"] == 1]["seconds"].iloc[0])
+        speedups[(kernel, n)] = float(row["speedup"].iloc[0])
+    scaled = {key: value >= 0.8 * workers for key, value in speedups.items()}
+    lines = []
+    for (kernel, n), speedup in speedups.items():
+        one = float(scaling[(scaling["kernel"] == kernel) & (scaling["n"] == n)
+                            & (scaling["workers"] == 1)]["seconds"].iloc[0])
         if one < 1e-5:
-            reason = "the work takes microseconds, so starting threads costs more than it saves"
-        elif speedup >= 0.8 * workers:
-            reason = "scales: the cores were free and the kernel is not limited by memory"
-        elif kernel == "add":
-            reason = "memory-bound: the cores share one memory system (or thread start-up)"
+            reason = "the work takes microseconds, so handing it to threads costs more"
+        elif scaled[(kernel, n)]:
+            reason = "scales"
+        elif kernel == "add" and scaled.get(("sin", n), False):
+            reason = "memory-bound: the cores share the memory bandwidth (and thread start-up)"
         else:
-            reason = "did not scale: another process probably held a core during the run"
+            reason = "did not scale: a core was probably busy with another program"
         lines.append(
             f"{kernel:>4}, n = {n:>9,}: 1 thread {one * 1e6:9.1f} us, {workers} threads "
             f"{speedup:5.2f}x faster -> {reason}"
         )
+    largest = int(scaling["n"].max())
+    if ("add", largest) in speedups and ("sin", largest) in speedups:
+        add = scaling[(scaling["kernel"] == "add") & (scaling["n"] == largest)]
+        bandwidth = {int(w): float(g) for w, g in zip(add["workers"], add["GB/s"], strict=True)}
+        add_s, sin_s = speedups[("add", largest)], speedups[("sin", largest)]
+        head = (f"n = {largest:,}: add {bandwidth[1]:.0f} -> {bandwidth[workers]:.0f} GB/s "
+                f"({add_s:.2f}x), sin {sin_s:.2f}x with {workers} threads: ")
+        if not scaled[("sin", largest)]:
+            verdict = "the cores were not both free, so this run cannot separate the limits"
+        elif add_s < 0.8 * sin_s:
+            verdict = "memory bandwidth, not the cores, limits the add"
+        else:
+            verdict = ("one core did not use up the memory bandwidth here, so the add scaled "
+                       "too; it stops once the bandwidth is used up")
+        lines.append(head + verdict)
     return lines
 
 
