@@ -313,8 +313,8 @@ def conv2d_naive(x, w, stride: int = 1, padding: int = 0) -> np.ndarray:
 
 # --------------------------------------------------------------------------------------------
 # AlphaGo's convolution layers (Silver et al. 2016, Methods): a 19 x 19 board, 48 input planes,
-# 192 filters; the first layer 5 x 5 with zero padding 2, layers 2-12 (policy) or 2-13 (value)
-# 3 x 3 with padding 1, stride 1 throughout. Written out here so that this module does not import
+# 192 filters; the first layer 5 x 5 with zero padding 2, hidden layers 2-12 3 x 3 with padding 1,
+# stride 1 throughout. Written out here so that this module does not import
 # ``aicompute.alphago`` (which imports ConvShape from here); chapter 6 builds the full networks.
 ALPHAGO_FIRST = ConvShape(48, 192, 5, padding=2, height=19, width=19)
 ALPHAGO_3X3 = ConvShape(192, 192, 3, padding=1, height=19, width=19)
