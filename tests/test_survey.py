@@ -219,3 +219,39 @@ def test_key_verdicts() -> None:
     assert verdicts["ch7.data-current-total"].verdict is v.ROUGHLY
     assert verdicts["ch7.tflops-gtx1070"].verdict is v.DOES_NOT_HOLD
     assert verdicts["ch7.share-current-under-3bn"].ours == pytest.approx(87.92, abs=0.01)
+
+
+def test_item_bases_explain_the_printed_means() -> None:
+    total = survey.item_bases("current", "total")
+    assert total.loc["전체", "GTX 1070"] == 71  # 1,009 TFLOPS / 71 firms = 14.2 as printed
+    demand = survey.item_bases("demand", "revenue")
+    assert demand.loc["500억 이상", "GTX 1070"] == 7
+    assert (demand[list(survey.MODELS)].le(demand["base_n"], axis=0)).all().all()
+
+
+def test_adoption_and_demand_ratio() -> None:
+    a = survey.adoption("founded")
+    assert a.loc["2000년 이전", "dl_used_pct"] == 35.0
+    r = survey.demand_ratio("revenue")
+    assert r.loc["500억 이상", "ratio"] == pytest.approx(520 / 21)
+    assert (r["ratio"] > 1).all()
+    with pytest.raises(ValueError, match="breakdown"):
+        survey.adoption("size")
+
+
+def test_reference_values_and_figures() -> None:
+    assert survey.reference_value("Nurion", "rmax") == pytest.approx(13929.3)
+    with pytest.raises(ValueError, match="reference value"):
+        survey.reference_value("Nurion", "price")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    for plot in (
+        survey.plot_headline,
+        survey.plot_concentration,
+        survey.plot_adoption,
+        survey.plot_alternatives,
+    ):
+        fig = plot()
+        assert fig.axes, plot.__name__
+        matplotlib.pyplot.close(fig)
