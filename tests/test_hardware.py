@@ -1,0 +1,241 @@
+"""The cited datasheet table ``hardware.csv``, name lookup, and the host-CPU helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aicompute import hardware
+
+COLUMNS = [
+    "name", "aliases", "kind", "vendor", "year", "fp64_tflops", "fp32_tflops",
+    "fp16_tensor_tflops", "bf16_tensor_tflops", "mem_bw_gbs", "memory_gb", "boost_clock_mhz",
+    "fp32_lanes", "tdp_w", "source", "note",
+]
+BIB = (Path(__file__).resolve().parent.parent / "references.bib").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    return hardware.datasheet()
+
+
+def test_columns_and_kinds(table: pd.DataFrame) -> None:
+    assert list(table.columns) == COLUMNS
+    assert set(table["kind"]) <= {"cpu", "gpu", "manycore", "mobile-gpu"}
+    assert table["name"].is_unique
+    assert table["source"].str.strip().ne("").all()
+    assert table["year"].between(2010, 2026).all()
+    assert table["fp32_tflops"].notna().all()
+    assert table["mem_bw_gbs"].notna().all()
+
+
+def test_the_report_and_todays_processors_are_there(table: pd.DataFrame) -> None:
+    names = set(table["name"])
+    for needed in ("GTX 1070", "GTX 1080", "GTX 1080 Ti", "TITAN X (Pascal)",
+                   "Tesla P100 PCIe 16GB", "Tesla P100 SXM2", "Tesla P40", "Tesla K40",
+                   "Tesla K80", "Xeon E5-2699 v4", "Xeon Phi 7120P", "Mali-T880 MP12",
+                   "Tesla T4", "L4", "Tesla V100 SXM2", "A100 SXM4 40GB", "A100 SXM4 80GB",
+                   "A100 PCIe 80GB", "H100 SXM", "H100 PCIe", "H200 SXM"):
+        assert needed in names, needed
+    assert (table["kind"] == "cpu").sum() >= 2
+
+
+def test_units_are_sane(table: pd.DataFrame) -> None:
+    # FP32 between 0.1 and 100 TFLOP/s, bandwidth between 10 GB/s and 10 TB/s.
+    assert table["fp32_tflops"].between(0.1, 100).all()
+    assert table["mem_bw_gbs"].between(10, 10_000).all()
+    assert table["tdp_w"].dropna().between(5, 1000).all()
+    assert table["boost_clock_mhz"].between(300, 6000).all()
+
+
+def test_precisions_are_ordered(table: pd.DataFrame) -> None:
+    """Narrower formats are never slower: fp16 tensor >= fp32 >= fp64 where the figure exists."""
+    fp64 = table.dropna(subset=["fp64_tflops"])
+    assert (fp64["fp32_tflops"] >= fp64["fp64_tflops"]).all()
+    tensor = table.dropna(subset=["fp16_tensor_tflops"])
+    assert len(tensor) >= 8
+    assert (tensor["fp16_tensor_tflops"] >= tensor["fp32_tflops"]).all()
+    bf16 = table.dropna(subset=["bf16_tensor_tflops"])
+    assert (bf16["bf16_tensor_tflops"] >= bf16["fp32_tflops"]).all()
+
+
+def test_fp32_peak_is_two_flops_per_lane_per_cycle(table: pd.DataFrame) -> None:
+    """FP32 peak = 2 (FMA) x fp32_lanes x clock, within 3 %, wherever both are given."""
+    rows = table.dropna(subset=["fp32_lanes", "boost_clock_mhz"])
+    assert (rows["kind"] == "gpu").sum() >= 15
+    recomputed = 2 * rows["fp32_lanes"] * rows["boost_clock_mhz"] * 1e6 / 1e12
+    ratio = rows["fp32_tflops"] / recomputed
+    bad = rows.loc[(ratio - 1).abs() > 0.03, "name"].tolist()
+    assert not bad, f"FP32 peak disagrees with 2 x lanes x clock: {bad}"
+
+
+def test_mali_row_reproduces_the_reports_figure(table: pd.DataFrame) -> None:
+    """265.2 GFLOPS = 12 cores x 650 MHz x 34 FLOP/cycle (two Midgard pipes x 17)."""
+    mali = table.set_index("name").loc["Mali-T880 MP12"]
+    assert mali["fp32_tflops"] * 1e3 == pytest.approx(12 * 650e-3 * 2 * 17)
+    assert mali["kind"] == "mobile-gpu"
+
+
+def test_every_source_key_is_in_the_bibliography(table: pd.DataFrame) -> None:
+    for source in table["source"]:
+        key = source.split(";")[0].strip()
+        assert f"{{{key}," in BIB, f"source key {key!r} is not in references.bib"
+
+
+@pytest.mark.parametrize(("detected", "expected"), [
+    ("NVIDIA H100 PCIe", "H100 PCIe"),
+    ("NVIDIA H100 80GB HBM3", "H100 SXM"),
+    ("NVIDIA H200", "H200 SXM"),
+    ("Tesla T4", "Tesla T4"),
+    ("NVIDIA A100-SXM4-40GB", "A100 SXM4 40GB"),
+    ("NVIDIA A100-SXM4-80GB", "A100 SXM4 80GB"),
+    ("NVIDIA A100 80GB PCIe", "A100 PCIe 80GB"),
+    ("NVIDIA L4", "L4"),
+    ("Tesla V100-SXM2-16GB", "Tesla V100 SXM2"),
+    ("Tesla K80", "Tesla K80"),
+    ("Tesla K40m", "Tesla K40"),
+    ("Tesla P100-PCIE-16GB", "Tesla P100 PCIe 16GB"),
+    ("Tesla P100-SXM2-16GB", "Tesla P100 SXM2"),
+    ("Tesla P40", "Tesla P40"),
+    ("NVIDIA GeForce GTX 1080 Ti", "GTX 1080 Ti"),
+    ("NVIDIA GeForce GTX 1080", "GTX 1080"),
+    ("NVIDIA GeForce GTX 1070", "GTX 1070"),
+    ("NVIDIA TITAN X (Pascal)", "TITAN X (Pascal)"),
+    ("Intel(R) Xeon(R) CPU E5-2699 v4 @ 2.20GHz", "Xeon E5-2699 v4"),
+    ("AMD Ryzen 9 7950X 16-Core Processor", "Ryzen 9 7950X"),
+])
+def test_lookup_finds_the_right_row(detected: str, expected: str) -> None:
+    row = hardware.lookup(detected)
+    assert row is not None, detected
+    assert row["name"] == expected
+
+
+@pytest.mark.parametrize("unknown", ["NVIDIA GeForce RTX 4090", "AMD Instinct MI300X", "Tesla"])
+def test_lookup_returns_none_for_an_unknown_device(unknown: str) -> None:
+    assert hardware.lookup(unknown) is None
+
+
+@pytest.mark.parametrize("empty", ["", "   "])
+def test_lookup_rejects_an_empty_name(empty: str) -> None:
+    with pytest.raises(ValueError, match="must not be empty"):
+        hardware.lookup(empty)
+
+
+INTEL_AVX512 = """processor\t: 0
+vendor_id\t: GenuineIntel
+cpu family\t: 6
+model\t\t: 85
+model name\t: Intel(R) Xeon(R) Platinum 8259CL CPU @ 2.50GHz
+cpu MHz\t\t: 2499.998
+flags\t\t: fpu vme sse sse2 ssse3 sse4_1 sse4_2 avx f16c fma avx2 avx512f avx512dq avx512bw
+
+processor\t: 1
+vendor_id\t: GenuineIntel
+model name\t: something else
+"""
+
+AMD_ZEN4 = """processor\t: 0
+vendor_id\t: AuthenticAMD
+cpu family\t: 25
+model\t\t: 97
+model name\t: AMD Ryzen 9 7950X 16-Core Processor
+cpu MHz\t\t: 4500.000
+flags\t\t: fpu sse sse2 avx fma avx2 avx512f avx512_bf16
+"""
+
+ARM_NEON = """processor\t: 0
+BogoMIPS\t: 50.00
+Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp
+CPU implementer\t: 0x41
+CPU part\t: 0xd0c
+"""
+
+
+def test_cpu_info_parses_an_intel_avx512_server() -> None:
+    cpu = hardware.cpu_info(INTEL_AVX512)
+    assert cpu.model == "Intel(R) Xeon(R) Platinum 8259CL CPU @ 2.50GHz"
+    assert cpu.vendor == "GenuineIntel"
+    assert cpu.family == 6
+    assert cpu.vector_bits == 512
+    assert cpu.datapath_bits == 512
+    assert cpu.has_fma
+    assert cpu.simd == "AVX-512, FMA"
+    assert cpu.logical_cores >= 1
+    assert cpu.clock_ghz is not None and cpu.clock_source != "unknown"
+
+
+def test_cpu_info_parses_an_amd_zen4() -> None:
+    cpu = hardware.cpu_info(AMD_ZEN4)
+    assert cpu.vendor == "AuthenticAMD"
+    assert cpu.family == 25
+    assert cpu.vector_bits == 512
+    assert cpu.datapath_bits == 256  # Zen 4 executes AVX-512 on 256-bit units
+    assert cpu.simd == "AVX-512, FMA"
+
+
+def test_cpu_info_parses_an_arm_features_line() -> None:
+    cpu = hardware.cpu_info(ARM_NEON)
+    assert "asimd" in cpu.flags
+    assert cpu.vector_bits == 128
+    assert cpu.has_fma  # NEON (asimd) has fused multiply-add
+    assert cpu.simd == "SSE2/NEON, FMA"
+    assert cpu.vendor == ""
+    assert cpu.family is None
+
+
+def _cpu(**changes: object) -> hardware.CpuInfo:
+    fields: dict[str, object] = dict(
+        model="test", logical_cores=4, flags=frozenset({"sse2", "avx", "avx2", "fma"}),
+        clock_ghz=2.0, clock_source="test", vendor="GenuineIntel", family=6,
+    )
+    fields.update(changes)
+    return hardware.CpuInfo(**fields)  # type: ignore[arg-type]
+
+
+def test_estimated_peak_arithmetic() -> None:
+    cpu = _cpu()  # 4 cores x 2 GHz, AVX2 (256-bit), FMA, 2 FMA units
+    assert hardware.estimated_cpu_peak_flops(cpu, bits=64) == pytest.approx(4 * 2e9 * 4 * 2 * 2)
+    assert hardware.estimated_cpu_peak_flops(cpu, bits=32) == pytest.approx(4 * 2e9 * 8 * 2 * 2)
+    assert hardware.estimated_cpu_peak_flops(cpu, bits=64, fma_units=1) == pytest.approx(64e9)
+    no_fma = _cpu(flags=frozenset({"sse2", "avx"}))
+    assert hardware.estimated_cpu_peak_flops(no_fma, bits=64) == pytest.approx(4 * 2e9 * 4 * 2)
+    zen4 = _cpu(flags=frozenset({"avx512f", "fma"}), vendor="AuthenticAMD", family=25)
+    assert hardware.estimated_cpu_peak_flops(zen4, bits=64) == pytest.approx(4 * 2e9 * 4 * 2 * 2)
+
+
+def test_datasheet_cpu_rows_follow_the_same_formula(table: pd.DataFrame) -> None:
+    """The derived CPU peaks in the table equal the estimate for that CPU's cores and clock."""
+    ryzen = table.set_index("name").loc["Ryzen 9 7950X"]
+    cpu = _cpu(logical_cores=16, clock_ghz=ryzen["boost_clock_mhz"] / 1e3,
+               flags=frozenset({"avx512f", "fma"}), vendor="AuthenticAMD", family=25)
+    assert hardware.estimated_cpu_peak_flops(cpu, bits=64) / 1e12 == pytest.approx(
+        ryzen["fp64_tflops"], rel=1e-3)
+    xeon = table.set_index("name").loc["Xeon E5-2699 v4"]
+    cpu = _cpu(logical_cores=22, clock_ghz=xeon["boost_clock_mhz"] / 1e3)
+    assert hardware.estimated_cpu_peak_flops(cpu, bits=32) / 1e12 == pytest.approx(
+        xeon["fp32_tflops"], rel=1e-3)
+
+
+def test_estimated_peak_is_none_without_a_clock() -> None:
+    assert hardware.estimated_cpu_peak_flops(_cpu(clock_ghz=None)) is None
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"bits": 8}, "bits must be 16, 32 or 64"),
+    ({"bits": 128}, "bits must be 16, 32 or 64"),
+    ({"fma_units": 0}, "fma_units must be at least 1"),
+])
+def test_estimated_peak_rejects_bad_arguments(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        hardware.estimated_cpu_peak_flops(_cpu(), **kwargs)
+
+
+def test_this_machine_is_described() -> None:
+    cpu = hardware.cpu_info()
+    assert cpu.logical_cores >= 1
+    assert cpu.model
+    peak = hardware.estimated_cpu_peak_flops(cpu)
+    assert peak is None or peak > 1e8
