@@ -89,3 +89,63 @@ def test_offload_table_with_model(cpu_only) -> None:
     table = gp.offload_table("gemm", [16, 64], model=model, repeat=3)
     assert list(table["offload_source"]) == ["model", "model"]
     assert (table["cpu_s"] > 0).all() and (table["speedup"] > 0).all()
+
+
+def test_host_copy_sweep_and_plots() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = gp.host_copy_sweep([4096, 65536], repeat=3)
+    assert list(table["bytes"]) == [4096, 65536] and (table["gbs"] > 0).all()
+    fig, _ = gp.plot_transfers(table, references={"PCIe 3.0 x16": 15.75})
+    plt.close(fig)
+    with pytest.raises(ValueError):
+        gp.plot_transfers(table, references={"bad": 0.0})
+    with pytest.raises(ValueError):
+        gp.host_copy_sweep([])
+    with pytest.raises(ValueError):
+        gp.host_copy_sweep([0])
+
+
+def test_datasheet_model() -> None:
+    model = gp.datasheet_model({"fp32_tflops": 8.1, "mem_bw_gbs": 320.0}, 15.75)
+    assert model == {"link_gbs": 15.75, "gpu_gflops": 8100.0, "gpu_gbs": 320.0}
+    with pytest.raises(ValueError):
+        gp.datasheet_model(None, 15.75)
+    with pytest.raises(ValueError):
+        gp.datasheet_model({"fp32_tflops": 8.1}, 15.75)
+    with pytest.raises(ValueError):
+        gp.datasheet_model({"fp32_tflops": 8.1, "mem_bw_gbs": 320.0}, -1.0)
+
+
+def test_plot_offload(cpu_only) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    model = {"link_gbs": 12.0, "gpu_gflops": 8000.0, "gpu_gbs": 300.0}
+    table = gp.offload_table("gemm", [16, 32], model=model, repeat=3)
+    fig, axes = gp.plot_offload({"gemm": table})
+    assert len(axes) == 1
+    plt.close(fig)
+    with pytest.raises(ValueError):
+        gp.plot_offload({})
+
+
+def test_device_copy_needs_a_gpu(cpu_only) -> None:
+    with pytest.raises(ValueError, match="CUDA"):
+        gp.device_copy_bandwidth(1 << 20)
+    with pytest.raises(ValueError):
+        gp.device_copy_bandwidth(10)
+
+
+def test_model_from_tables_falls_back_to_the_k40() -> None:
+    label, model = gp.model_from_tables(["No Such GPU 9000"])
+    assert "K40" in label and "PCIe 3.0 x16" in label
+    assert model["link_gbs"] == pytest.approx(15.75, rel=1e-3)  # 8 GT/s x 16 x 128/130 / 8
+    assert model["gpu_gbs"] == pytest.approx(288.0)
+    with pytest.raises(ValueError):
+        gp.model_from_tables(["Tesla T4"], link="PCIe 9.0 x1")

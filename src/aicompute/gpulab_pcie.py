@@ -39,6 +39,12 @@ __all__ = [
     "gpu_offload_seconds",
     "break_even",
     "offload_table",
+    "host_copy_sweep",
+    "device_copy_bandwidth",
+    "datasheet_model",
+    "model_from_tables",
+    "plot_transfers",
+    "plot_offload",
 ]
 
 DIRECTIONS = ("h2d", "d2h")
@@ -285,3 +291,137 @@ def offload_table(
         rows.append({"op": op, "n": int(n), "flops": work["flops"], "cpu_s": t_cpu,
                      "offload_s": t_off, "speedup": t_cpu / t_off, "offload_source": source})
     return pd.DataFrame(rows)
+
+
+def host_copy_sweep(sizes: Sequence[int], *, repeat: int = 5) -> pd.DataFrame:
+    """Host memory-to-memory copy bandwidth at each size (bytes), with NumPy.
+
+    The first step of every pageable transfer is such a copy, into the driver's pinned staging
+    buffer; without a GPU it is the part of the path this machine can measure.
+    """
+    if not sizes:
+        raise ValueError("give at least one size")
+    rng = np.random.default_rng(5)
+    rows = []
+    for nbytes in sizes:
+        nbytes = _positive_int("size", nbytes)
+        src = rng.integers(1, 256, nbytes, dtype=np.uint8)
+        dst = np.empty_like(src)
+        np.copyto(dst, src)
+        if not np.array_equal(dst, src):
+            raise ValueError("host copy changed the data")
+        t = timing.benchmark(lambda dst=dst, src=src: np.copyto(dst, src), repeat=repeat,
+                             warmup=1, min_sample_time=0.01, device="cpu")
+        rows.append({"direction": "host copy", "memory": "pageable", "bytes": nbytes,
+                     "seconds": t.median, "gbs": nbytes / t.median / 1e9})
+    return pd.DataFrame(rows)
+
+
+def device_copy_bandwidth(nbytes: int = 2**30, *, repeat: int = 7) -> float:
+    """GPU memory bandwidth (GB/s) from a device-to-device copy (2 x nbytes moved). Needs CUDA."""
+    nbytes = _positive_int("nbytes", nbytes, 1024)
+    _require_gpu()
+    torch = importlib.import_module("torch")
+    src = torch.randint(1, 256, (nbytes,), dtype=torch.uint8, device="cuda")
+    dst = torch.empty_like(src)
+    dst.copy_(src)
+    if not torch.equal(dst, src):
+        raise ValueError("device copy changed the data")
+    t = timing.benchmark(lambda: dst.copy_(src), repeat=repeat, warmup=2,
+                         device=torch.device("cuda"))
+    return 2 * nbytes / t.median / 1e9
+
+
+def datasheet_model(row, link_gbs: float) -> dict[str, float]:
+    """Model parameters for :func:`offload_model_seconds` from a datasheet row and a link.
+
+    ``row`` has ``fp32_tflops`` and ``mem_bw_gbs`` (a ``hardware.lookup`` row, or a dict).
+    """
+    if row is None:
+        raise ValueError("no datasheet row")
+    try:
+        gflops = float(row["fp32_tflops"]) * 1e3
+        gbs = float(row["mem_bw_gbs"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"datasheet row lacks fp32_tflops or mem_bw_gbs: {error}") from None
+    model = {"link_gbs": float(link_gbs), "gpu_gflops": gflops, "gpu_gbs": gbs}
+    for name, value in model.items():
+        if not (value > 0 and math.isfinite(value)):
+            raise ValueError(f"{name} must be positive and finite, got {value}")
+    return model
+
+
+def plot_transfers(table: pd.DataFrame, *, references: dict[str, float] | None = None,
+                   title: str = ""):
+    """Bandwidth against transfer size, one line per direction and memory kind; ``references``
+    (label: GB/s) are drawn as horizontal lines (link rates, device memory)."""
+    from aicompute import plotting
+
+    if table.empty:
+        raise ValueError("nothing to plot: the table is empty")
+    fig, ax = plotting.new_figure("transfer size (bytes)", "bandwidth (GB/s)", logx=True,
+                                  logy=True, title=title)
+    groups = list(dict.fromkeys(zip(table["direction"], table["memory"], strict=True)))
+    for index, (direction, memory) in enumerate(groups):
+        rows = table[(table["direction"] == direction) & (table["memory"] == memory)]
+        ax.plot(rows["bytes"], rows["gbs"], marker=plotting.MARKERS[index % 8],
+                color=plotting.color_for(index), label=f"{direction}, {memory}")
+    styles = [":", "--", "-.", (0, (5, 1)), (0, (1, 3))]
+    for index, (label, value) in enumerate((references or {}).items()):
+        if not (value > 0):
+            raise ValueError(f"reference {label!r} must be positive, got {value}")
+        ax.axhline(value, color=plotting.OKABE_ITO["black"], linestyle=styles[index % 5],
+                   linewidth=1.2, label=f"{label}: {value:,.1f} GB/s")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig, ax
+
+
+def plot_offload(tables: dict[str, pd.DataFrame], *, title: str = ""):
+    """CPU time and offload time against size, one panel per op, break-even marked."""
+    from matplotlib.ticker import NullFormatter
+
+    from aicompute import plotting
+
+    if not tables:
+        raise ValueError("nothing to plot")
+    fig, axes = plotting.new_figure("size n (vector length or matrix side)", "time per call (s)",
+                                    logx=True, logy=True, ncols=len(tables), title=title,
+                                    figsize=(5.0 * len(tables), 4.2))
+    axes = np.atleast_1d(axes)
+    for ax, (op, table) in zip(axes, tables.items(), strict=True):
+        ax.plot(table["n"], table["cpu_s"], marker=plotting.MARKERS[0],
+                color=plotting.color_for(0), label="CPU, in place")
+        source = table["offload_source"].iloc[0]
+        ax.plot(table["n"], table["offload_s"], marker=plotting.MARKERS[1],
+                color=plotting.color_for(1), label=f"GPU offload, {source}")
+        n_star = break_even(list(table["n"]), list(table["cpu_s"]), list(table["offload_s"]))
+        if n_star is not None:
+            ax.axvline(n_star, color=plotting.OKABE_ITO["black"], linestyle=":",
+                       label=f"offload pays from n = {n_star:,}")
+        ax.set_title({"vadd": "vector add c = a + b", "gemm": "matrix product C = A B"}[op])
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.legend(fontsize=8, loc="upper left")
+    return fig, axes
+
+
+def model_from_tables(gpu_names: Sequence[str], link: str = "PCIe 3.0 x16"):
+    """``(label, model)`` for the first of ``gpu_names`` found in the hardware table, over
+    ``link`` (a row of ``interconnects.csv``); falls back to the report's K40 (chapter 5's
+    ``im2col_k40`` table) when none is found. Returns the datasheet name used as the label.
+    """
+    from aicompute import hardware, im2col, roofline
+
+    links = roofline.interconnects().set_index("name")
+    if link not in links.index:
+        raise ValueError(f"unknown link {link!r}; known: {', '.join(links.index)}")
+    link_gbs = float(links.loc[link, "gbs"])
+    for name in gpu_names:
+        try:
+            row = hardware.lookup(name)
+        except ValueError:  # no hardware table in this installation
+            row = None
+        if row is not None:
+            return f"{row['name']} over {link}", datasheet_model(row, link_gbs)
+    peak, bandwidth, _ = im2col.k40_balance()
+    model = {"link_gbs": link_gbs, "gpu_gflops": peak / 1e9, "gpu_gbs": bandwidth / 1e9}
+    return f"Tesla K40 (base clock) over {link}", model
