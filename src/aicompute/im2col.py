@@ -14,6 +14,9 @@ appears in up to ``k*k`` columns.
 
 :class:`ConvShape` describes a layer and the shapes, bytes and FLOPs of its lowered product;
 :func:`im2col`, :func:`conv2d_gemm` and :func:`conv2d_naive` compute it (NCHW layout, NumPy).
+:func:`time_layer` times the three ways (loops, im2col + GEMM, PyTorch) on one layer, and
+:func:`audit` checks the chapter-5 claims of the report (제2장 제4절): the lowering itself, the
+intensity argument, and the report's own matrix shapes for AlphaGo (192×9 and 9×69312).
 """
 
 from __future__ import annotations
