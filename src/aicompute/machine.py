@@ -1,0 +1,235 @@
+"""The machine a notebook runs on: what it is, what it could do in theory, and a quick check.
+
+Chapter 0 ("Your machine") reports the processor the reader's notebook runs on (a laptop, a
+Colab VM with or without a GPU) before any other chapter times anything on it:
+
+* :func:`peak_terms` spells the CPU's theoretical peak out term by term,
+  ``peak = cores x clock x (vector lanes x 2 for an FMA x FMA units)``, the formula
+  :func:`aicompute.hardware.estimated_cpu_peak_flops` evaluates;
+* :func:`cpu_summary` and :func:`gpu_summary` list what the operating system and the GPU
+  libraries report (and why a GPU is not usable when it is not);
+* :func:`quick_check` runs a short matrix product and a memory copy and compares them with the
+  estimated peak;
+* :func:`datasheet_table` and :func:`plot_peak_vs_bandwidth` show the cited table
+  ``hardware.csv`` (report-era and today's processors) that the detected GPU is looked up in.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from aicompute import backend, hardware, membench, plotting
+from aicompute.hardware import CpuInfo
+
+__all__ = [
+    "REPORT_YEAR",
+    "DATASHEET_COLUMNS",
+    "era",
+    "peak_terms",
+    "cpu_summary",
+    "gpu_summary",
+    "gpu_peak_at_clock",
+    "fraction_of_peak",
+    "quick_check",
+    "datasheet_table",
+    "plot_peak_vs_bandwidth",
+]
+
+REPORT_YEAR = 2018
+"""The report's publication year: processors launched before it are 'report era'."""
+
+DATASHEET_COLUMNS = [
+    "name", "kind", "year", "fp64_tflops", "fp32_tflops", "fp16_tensor_tflops", "mem_bw_gbs",
+    "memory_gb", "tdp_w", "source",
+]
+
+
+def era(year: int) -> str:
+    """``'report era'`` for processors launched before 2018, else ``'today'``."""
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+        raise ValueError(f"year must be an integer, got {year!r}")
+    if not 1940 <= year <= 2100:
+        raise ValueError(f"year {year} is not a plausible launch year")
+    return "report era" if year < REPORT_YEAR else "today"
+
+
+def peak_terms(cpu: CpuInfo | None = None, *, bits: int = 64, fma_units: int = 2) -> pd.DataFrame:
+    """The factors of the estimated CPU peak, one row each, ending with the product.
+
+    Columns: ``term``, ``value``, ``meaning``. The last row (``peak GFLOP/s``) equals
+    :func:`aicompute.hardware.estimated_cpu_peak_flops` / 1e9 rounded to 0.1 (NaN when the
+    clock is unknown).
+    """
+    peak = hardware.estimated_cpu_peak_flops(cpu, bits=bits, fma_units=fma_units)  # validates
+    cpu = cpu or hardware.cpu_info()
+    lanes = max(cpu.datapath_bits // bits, 1)
+    fma = 2 if cpu.has_fma else 1
+    per_cycle = lanes * fma * fma_units
+    clock = math.nan if cpu.clock_ghz is None else cpu.clock_ghz
+    rows: list[tuple[str, object, str]] = [
+        ("cores", cpu.logical_cores, "logical cores this process may use"),
+        ("clock GHz", round(clock, 3), f"cycles per ns ({cpu.clock_source})"),
+        ("datapath bits", cpu.datapath_bits, f"width of one SIMD operation ({cpu.simd})"),
+        ("lanes", lanes, f"{bits}-bit numbers per SIMD operation"),
+        ("FLOP per lane", fma, "2 with fused multiply-add (a*b+c), else 1"),
+        ("FMA units", fma_units, "SIMD FMA pipes per core (assumed)"),
+        ("FLOP/cycle/core", per_cycle, "lanes x FLOP per lane x FMA units"),
+        ("peak GFLOP/s", math.nan if peak is None else round(peak / 1e9, 1),
+         "cores x clock x FLOP/cycle/core"),
+    ]
+    frame = pd.DataFrame(rows, columns=["term", "value", "meaning"])
+    frame["value"] = pd.Series([r[1] for r in rows], dtype=object)  # keep integers integral
+    return frame
+
+
+def cpu_summary(cpu: CpuInfo | None = None) -> pd.DataFrame:
+    """What the operating system says about the CPU, and its estimated FP64 and FP32 peaks."""
+    cpu = cpu or hardware.cpu_info()
+    peaks = {bits: hardware.estimated_cpu_peak_flops(cpu, bits=bits) for bits in (64, 32)}
+    clock = "unknown" if cpu.clock_ghz is None else f"{cpu.clock_ghz:.2f} GHz"
+    rows = [
+        ("model", cpu.model),
+        ("logical cores", str(cpu.logical_cores)),
+        ("vector (SIMD) extensions", cpu.simd),
+        ("SIMD datapath", f"{cpu.datapath_bits} bit"),
+        ("fused multiply-add", "yes" if cpu.has_fma else "no"),
+        ("clock", f"{clock} (read from: {cpu.clock_source})"),
+    ]
+    for bits, peak in peaks.items():
+        text = "unknown (no clock)" if peak is None else f"{peak / 1e9:,.0f} GFLOP/s"
+        rows.append((f"estimated FP{bits} peak", text))
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def gpu_summary() -> pd.DataFrame:
+    """Whether PyTorch and CuPy can run a GPU kernel here (and why not), and the GPU if any."""
+    rows = [
+        ("PyTorch CUDA", backend.torch_cuda_status().reason),
+        ("CuPy", backend.cupy_status().reason),
+    ]
+    gpu = hardware.gpu_info()
+    if gpu is None:
+        rows.append(("GPU", "none usable: the book's GPU code falls back to NumPy on the CPU"))
+        return pd.DataFrame(rows, columns=["item", "value"])
+    row = hardware.lookup(gpu.name)
+    rows += [
+        ("GPU", gpu.name),
+        ("memory", f"{gpu.memory_gib:.1f} GiB"),
+        ("streaming multiprocessors", str(gpu.multiprocessors)),
+        ("compute capability", gpu.compute_capability),
+        ("datasheet row", "not in hardware.csv" if row is None else str(row["name"])),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def gpu_peak_at_clock(row: pd.Series, clock_mhz: float) -> float:
+    """FP32 FLOP/s of a datasheet GPU at ``clock_mhz``: 2 (FMA) x FP32 lanes x clock."""
+    if not clock_mhz > 0:
+        raise ValueError(f"clock_mhz must be positive, got {clock_mhz}")
+    lanes = row.get("fp32_lanes")
+    if lanes is None or pd.isna(lanes) or lanes <= 0:
+        raise ValueError(f"{row.get('name', 'this row')} has no fp32_lanes in the datasheet")
+    return 2.0 * float(lanes) * clock_mhz * 1e6
+
+
+def fraction_of_peak(measured: float, peak: float | None) -> float:
+    """``measured / peak``; NaN when the peak is unknown. Both in the same unit."""
+    if not measured >= 0:
+        raise ValueError(f"measured rate must be non-negative, got {measured}")
+    if peak is None or (isinstance(peak, float) and math.isnan(peak)):
+        return math.nan
+    if not peak > 0:
+        raise ValueError(f"peak must be positive, got {peak}")
+    return measured / peak
+
+
+def quick_check(
+    *, gemm_n: int = 1024, copy_n: int = 2**23, repeat: int = 5, cpu: CpuInfo | None = None
+) -> pd.DataFrame:
+    """A short FP64 matrix product and a STREAM copy, next to the estimated CPU peak.
+
+    Returns one row per measurement: ``measurement``, ``measured`` (GFLOP/s or GB/s),
+    ``unit``, ``estimated peak`` (GFLOP/s; NaN for the copy, whose peak is the memory's, not
+    in any table for this machine) and ``fraction of peak``. ``gemm_n`` = 1024 does 2.1 GFLOP
+    per call; ``copy_n`` = 2**23 doubles moves 128 MiB per call (two 64 MiB arrays).
+    """
+    if gemm_n < 64:
+        raise ValueError(f"gemm_n must be at least 64, got {gemm_n}")
+    if copy_n < 2**16:
+        raise ValueError(f"copy_n must be at least 65536, got {copy_n}")
+    cpu = cpu or hardware.cpu_info()
+    gemm = membench.measure_gemm_flops(gemm_n, "float64", repeat=repeat)
+    copy = membench.measure_bandwidth("copy", copy_n, repeat=repeat)
+    peak = hardware.estimated_cpu_peak_flops(cpu, bits=64)
+    peak_g = math.nan if peak is None else peak / 1e9
+    rows = [
+        (f"FP64 matrix product n={gemm_n} (NumPy/BLAS)", gemm.rate / 1e9, "GFLOP/s", peak_g,
+         fraction_of_peak(gemm.rate / 1e9, peak_g)),
+        (f"memory copy, {copy.bytes / 2**20:.0f} MiB per call (STREAM convention)",
+         copy.rate / 1e9, "GB/s", math.nan, math.nan),
+    ]
+    return pd.DataFrame(
+        rows, columns=["measurement", "measured", "unit", "estimated peak", "fraction of peak"])
+
+
+def datasheet_table(table: pd.DataFrame | None = None,
+                    columns: list[str] | None = None) -> pd.DataFrame:
+    """Selected columns of ``hardware.csv`` with an ``era`` column, ordered by kind then year."""
+    table = hardware.datasheet() if table is None else table
+    columns = DATASHEET_COLUMNS if columns is None else columns
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"datasheet has no column(s) {missing}")
+    view = table[columns].copy()
+    view.insert(3 if len(columns) >= 3 else len(columns), "era",
+                [era(int(y)) for y in table["year"]])
+    order = {"cpu": 0, "manycore": 1, "mobile-gpu": 2, "gpu": 3}
+    keys = table["kind"].map(order).fillna(9) * 10_000 + table["year"]
+    return view.loc[keys.sort_values(kind="stable").index].reset_index(drop=True)
+
+
+LABELLED = ("Mali-T880 MP12", "Xeon E5-2699 v4", "Ryzen 9 7950X", "Xeon Phi 7120P", "Tesla K40",
+            "GTX 1080 Ti", "Tesla P100 SXM2", "Tesla V100 SXM2", "Tesla T4", "L4",
+            "A100 SXM4 80GB", "H100 SXM", "H200 SXM")
+"""Processors named on the figure (all would overlap)."""
+_LABEL_LEFT = ("H100 SXM", "Tesla T4", "Tesla K40")
+_BALANCE_LABEL_AT = {1: 2500.0, 10: 45.0, 100: 30.0}  # GB/s where each line is labelled
+
+
+def plot_peak_vs_bandwidth(table: pd.DataFrame | None = None, *,
+                           labelled: tuple[str, ...] = LABELLED):
+    """Log-log scatter of FP32 peak against memory bandwidth, report era vs today.
+
+    Dotted lines mark constant machine balance (FLOP per byte): a processor above the 10
+    FLOP/byte line needs more than 10 operations per byte fetched to keep busy.
+    Returns ``(fig, ax)``.
+    """
+    table = hardware.datasheet() if table is None else table
+    rows = table.dropna(subset=["fp32_tflops", "mem_bw_gbs", "year"])
+    if rows.empty:
+        raise ValueError("no row has both an FP32 peak and a memory bandwidth")
+    fig, ax = plotting.new_figure("memory bandwidth (GB/s)", "FP32 peak (TFLOP/s)",
+                                  logx=True, logy=True, figsize=(7.5, 5.0))
+    for index, (name, marker) in enumerate((("report era", "o"), ("today", "s"))):
+        part = rows[[era(int(y)) == name for y in rows["year"]]]
+        span = f"{part['year'].min()}-{part['year'].max()}" if len(part) else ""
+        ax.scatter(part["mem_bw_gbs"], part["fp32_tflops"], marker=marker, s=45,
+                   color=plotting.color_for(index), label=f"{name} ({span})", zorder=3)
+        for _, row in part.iterrows():
+            if row["name"] in labelled:
+                left = row["name"] in _LABEL_LEFT
+                ax.annotate(str(row["name"]), (row["mem_bw_gbs"], row["fp32_tflops"]),
+                            xytext=(-6 if left else 6, -3), textcoords="offset points",
+                            ha="right" if left else "left", fontsize=7)
+    bw = np.geomspace(rows["mem_bw_gbs"].min() / 1.5, rows["mem_bw_gbs"].max() * 1.5, 50)
+    for balance in (1, 10, 100):
+        ax.plot(bw, bw * balance / 1e3, linestyle=":", color="#777777", linewidth=1, zorder=1)
+        at = _BALANCE_LABEL_AT[balance]
+        ax.annotate(f"{balance} FLOP/byte", (at, at * balance / 1e3), fontsize=7, rotation=30,
+                    color="#555555", ha="center", va="bottom")
+    ax.set_ylim(rows["fp32_tflops"].min() / 2, rows["fp32_tflops"].max() * 2)
+    ax.legend(loc="upper left")
+    return fig, ax

@@ -1,0 +1,127 @@
+"""Chapter 0 helpers: the peak formula term by term, summaries, quick check, datasheet view."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from aicompute import hardware, machine  # noqa: E402
+
+
+def _cpu(**changes: object) -> hardware.CpuInfo:
+    fields: dict[str, object] = dict(
+        model="Test CPU", logical_cores=8, flags=frozenset({"sse2", "avx", "avx2", "fma"}),
+        clock_ghz=3.0, clock_source="test", vendor="GenuineIntel", family=6,
+    )
+    fields.update(changes)
+    return hardware.CpuInfo(**fields)  # type: ignore[arg-type]
+
+
+def test_era_splits_at_the_report_year() -> None:
+    assert machine.era(2017) == "report era"
+    assert machine.era(2018) == "today"
+    for bad in (1800, 2017.5, "2017", True):
+        with pytest.raises(ValueError):
+            machine.era(bad)  # type: ignore[arg-type]
+
+
+def test_peak_terms_multiply_to_the_estimate() -> None:
+    cpu = _cpu()
+    terms = machine.peak_terms(cpu, bits=64).set_index("term")["value"]
+    assert terms["lanes"] == 4 and terms["FLOP per lane"] == 2 and terms["FMA units"] == 2
+    assert terms["FLOP/cycle/core"] == 16
+    product = terms["cores"] * terms["clock GHz"] * terms["FLOP/cycle/core"]
+    assert terms["peak GFLOP/s"] == pytest.approx(product)
+    assert terms["peak GFLOP/s"] == pytest.approx(
+        hardware.estimated_cpu_peak_flops(cpu, bits=64) / 1e9)
+    fp32 = machine.peak_terms(cpu, bits=32).set_index("term")["value"]
+    assert fp32["lanes"] == 8
+    assert fp32["peak GFLOP/s"] == pytest.approx(2 * terms["peak GFLOP/s"])
+
+
+def test_peak_terms_without_a_clock_and_bad_input() -> None:
+    terms = machine.peak_terms(_cpu(clock_ghz=None)).set_index("term")["value"]
+    assert math.isnan(terms["peak GFLOP/s"])
+    with pytest.raises(ValueError, match="bits"):
+        machine.peak_terms(_cpu(), bits=8)
+    with pytest.raises(ValueError, match="fma_units"):
+        machine.peak_terms(_cpu(), fma_units=0)
+
+
+def test_cpu_summary_lists_the_peaks() -> None:
+    summary = machine.cpu_summary(_cpu()).set_index("item")["value"]
+    assert summary["model"] == "Test CPU"
+    assert summary["fused multiply-add"] == "yes"
+    assert summary["estimated FP64 peak"] == "384 GFLOP/s"  # 8 x 3 GHz x 16
+    assert summary["estimated FP32 peak"] == "768 GFLOP/s"
+    unknown = machine.cpu_summary(_cpu(clock_ghz=None)).set_index("item")["value"]
+    assert unknown["estimated FP64 peak"] == "unknown (no clock)"
+
+
+def test_gpu_summary_explains_itself() -> None:
+    summary = machine.gpu_summary().set_index("item")["value"]
+    assert {"PyTorch CUDA", "CuPy", "GPU"} <= set(summary.index)
+    assert all(isinstance(v, str) and v for v in summary)
+
+
+def test_gpu_peak_at_clock() -> None:
+    t4 = hardware.datasheet().set_index("name").loc["Tesla T4"]
+    t4["name"] = "Tesla T4"
+    assert machine.gpu_peak_at_clock(t4, 1590) / 1e12 == pytest.approx(t4["fp32_tflops"],
+                                                                        rel=0.03)
+    assert machine.gpu_peak_at_clock(t4, 585) == pytest.approx(2 * 2560 * 585e6)
+    with pytest.raises(ValueError, match="positive"):
+        machine.gpu_peak_at_clock(t4, 0)
+    mali = hardware.datasheet().set_index("name").loc["Mali-T880 MP12"]
+    with pytest.raises(ValueError, match="fp32_lanes"):
+        machine.gpu_peak_at_clock(mali, 650)
+
+
+def test_fraction_of_peak() -> None:
+    assert machine.fraction_of_peak(50.0, 200.0) == 0.25
+    assert math.isnan(machine.fraction_of_peak(50.0, None))
+    assert math.isnan(machine.fraction_of_peak(50.0, math.nan))
+    with pytest.raises(ValueError, match="non-negative"):
+        machine.fraction_of_peak(-1.0, 10.0)
+    with pytest.raises(ValueError, match="positive"):
+        machine.fraction_of_peak(1.0, 0.0)
+
+
+def test_quick_check_small() -> None:
+    result = machine.quick_check(gemm_n=128, copy_n=2**16, repeat=3)
+    assert list(result.columns) == ["measurement", "measured", "unit", "estimated peak",
+                                    "fraction of peak"]
+    assert list(result["unit"]) == ["GFLOP/s", "GB/s"]
+    assert (result["measured"] > 0).all()
+    with pytest.raises(ValueError, match="gemm_n"):
+        machine.quick_check(gemm_n=8)
+    with pytest.raises(ValueError, match="copy_n"):
+        machine.quick_check(copy_n=10)
+
+
+def test_datasheet_table_view() -> None:
+    view = machine.datasheet_table()
+    assert list(view.columns[:4]) == ["name", "kind", "year", "era"]
+    assert len(view) == len(hardware.datasheet())
+    assert view["kind"].iloc[0] == "cpu" and view["kind"].iloc[-1] == "gpu"
+    assert set(view["era"]) == {"report era", "today"}
+    with pytest.raises(ValueError, match="no column"):
+        machine.datasheet_table(columns=["name", "nonsense"])
+
+
+def test_plot_peak_vs_bandwidth() -> None:
+    fig, ax = machine.plot_peak_vs_bandwidth()
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert "GB/s" in ax.get_xlabel() and "TFLOP/s" in ax.get_ylabel()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0].startswith("report era") and labels[1].startswith("today")
+    plt.close(fig)
+    empty = hardware.datasheet().iloc[:0]
+    with pytest.raises(ValueError, match="no row"):
+        machine.plot_peak_vs_bandwidth(empty)
