@@ -255,3 +255,27 @@ def test_reference_values_and_figures() -> None:
         fig = plot()
         assert fig.axes, plot.__name__
         matplotlib.pyplot.close(fig)
+
+
+def test_joint_firms_and_weighted_bases() -> None:
+    joint = survey.joint_firms("deep_learning")
+    assert joint.sum().tolist() == [19, 31, 22]
+    assert joint.sum(axis=1).tolist() == survey.stratum_weights()["sample"].tolist()
+    assert survey.joint_firms("founded") is None
+    bases = survey.weighted_bases("gpu_use")
+    assert bases["weighted_firms"].sum() == pytest.approx(215)
+    assert (bases["weighted_firms"] - bases["implied_by_current_table"]).abs().max() < 0.2
+    with pytest.raises(ValueError, match="non-revenue"):
+        survey.joint_firms("revenue")
+    with pytest.raises(ValueError, match="no revenue breakdown"):
+        survey.weighted_bases("gov_awareness")
+
+
+def test_population_cell_ranges_contain_the_printed_cells() -> None:
+    ranges = survey.population_cell_ranges("gov_awareness")
+    assert len(ranges) == 2 * 2 * 3
+    assert ranges["within_range"].all()
+    assert (ranges["low"] <= ranges["high"]).all()
+    # the aware and unaware ranges of a model add up around the stratum total
+    current = ranges[(ranges["kind"] == "current") & (ranges["variable_ko"] == "합계: GTX 1070")]
+    assert current["low"].sum() <= 3135.15 <= current["high"].sum()

@@ -62,6 +62,9 @@ __all__ = [
     "plot_concentration",
     "plot_adoption",
     "plot_alternatives",
+    "joint_firms",
+    "population_cell_ranges",
+    "weighted_bases",
 ]
 
 #: The three GPU classes of <표 3-2>, as the variable names of the GPU tables spell them.
@@ -139,7 +142,17 @@ def table(table_id: str, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     ``table_id`` as the report numbers it, e.g. ``"3-6"`` or ``"별첨2-7"``. The base ``n`` is
     the column ``base_n`` where the table prints one.
     """
-    frame = _require_frame(frame)
+    if frame is None:
+        return _cached_table(table_id).copy()
+    return _pivot(table_id, _require_frame(frame))
+
+
+@lru_cache(maxsize=32)
+def _cached_table(table_id: str) -> pd.DataFrame:
+    return _pivot(table_id, _tables())
+
+
+def _pivot(table_id: str, frame: pd.DataFrame) -> pd.DataFrame:
     part = frame[frame["table_id"] == table_id]
     if part.empty:
         known = ", ".join(dict.fromkeys(frame["table_id"]))
@@ -1531,3 +1544,156 @@ def plot_alternatives():
     ax.set_ylabel("")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# The other rows of the population tables: which firm-level allocations reproduce them?
+
+_USE_TABLES = {"deep_learning": "별첨2-5", "gpu_use": "별첨2-6"}
+_USE_COLUMNS = ("활용하고 있지 않음", "활용하고 있음", "활용할 예정임")
+
+
+def joint_firms(breakdown: str) -> pd.DataFrame | None:
+    """Respondents per revenue stratum and category, where the appendix prints it.
+
+    <표 별첨2-5> and 2-6 break deep-learning and GPU use down by revenue, so these joint counts
+    are known (share x base, whole firms); for year founded and awareness they are not (None).
+    """
+    if breakdown not in BREAKDOWNS or breakdown in ("total", "revenue"):
+        raise ValueError(f"breakdown must be a non-revenue breakdown, got {breakdown!r}")
+    if breakdown not in _USE_TABLES:
+        return None
+    t = table(_USE_TABLES[breakdown]).loc["revenue"]
+    counts = (t[list(_USE_COLUMNS)].mul(t["base_n"], axis=0) / 100).round().astype(int)
+    categories = table(_USE_TABLES[breakdown]).loc[breakdown].index
+    counts.columns = list(categories)
+    return counts
+
+
+def weighted_bases(breakdown: str) -> pd.DataFrame:
+    """Weighted firms per category, sum_h (N_h / n_h) n_hc, from the known joint counts.
+
+    Compared with the number the printed population table implies (:func:`implied_weighted_bases`):
+    for deep-learning and GPU use the joint counts are printed, so this reproduces the
+    population table's all-models means.
+    """
+    known = joint_firms(breakdown)
+    if known is None:
+        raise ValueError(f"the report prints no revenue breakdown of {breakdown!r}")
+    ours = known.mul(stratum_weights()["weight"], axis=0).sum()
+    out = pd.DataFrame({"weighted_firms": ours})
+    for kind in GPU_TABLES:
+        implied = implied_weighted_bases(kind).set_index(["breakdown", "category_ko"])
+        out[f"implied_by_{kind}_table"] = implied.loc[breakdown, "implied_firms"]
+    return out
+
+
+def _allocation_problem(
+    firms_by_stratum: np.ndarray,
+    gpus_by_stratum: np.ndarray,
+    firms_by_category: np.ndarray,
+    gpus_by_category: np.ndarray,
+    known: pd.DataFrame | None,
+) -> tuple[np.ndarray, list[float], list[float], np.ndarray]:
+    """Linear constraints on firms n[h, c] and GPUs g[h, c] (variables in that order)."""
+    nh, nc = len(firms_by_stratum), len(firms_by_category)
+    size = 2 * nh * nc
+    rows: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+
+    def constrain(coefficients: dict[int, float], low: float, high: float) -> None:
+        row = np.zeros(size)
+        for index, value in coefficients.items():
+            row[index] = value
+        rows.append(row)
+        lo.append(low)
+        hi.append(high)
+
+    def firm(h: int, c: int) -> int:
+        return h * nc + c
+
+    def gpus(h: int, c: int) -> int:
+        return nh * nc + h * nc + c
+
+    for h in range(nh):
+        constrain({firm(h, c): 1 for c in range(nc)}, firms_by_stratum[h], firms_by_stratum[h])
+        total = float(gpus_by_stratum[h])
+        constrain({gpus(h, c): 1 for c in range(nc)}, total, total)
+        for c in range(nc):
+            # no firm of this stratum in this category: no GPUs either
+            constrain({gpus(h, c): 1, firm(h, c): -total}, -np.inf, 0)
+            if known is not None:
+                constrain({firm(h, c): 1}, known.iloc[h, c], known.iloc[h, c])
+    for c in range(nc):
+        constrain({firm(h, c): 1 for h in range(nh)}, firms_by_category[c], firms_by_category[c])
+        constrain({gpus(h, c): 1 for h in range(nh)}, gpus_by_category[c], gpus_by_category[c])
+    upper = np.concatenate([np.repeat(firms_by_stratum, nc), np.repeat(gpus_by_stratum, nc)])
+    return np.array(rows), lo, hi, upper.astype(float)
+
+
+def population_cell_ranges(breakdown: str) -> pd.DataFrame:
+    """How far the sample tables alone pin down each non-revenue cell of <표 별첨2-8>/2-10.
+
+    Unknowns: the whole numbers of respondents and of GPUs of each model in every (revenue
+    stratum, category) pair. Known: their sums over categories (the revenue rows) and over strata
+    (the category rows) of the sample tables, and, for deep-learning and GPU use, the joint
+    firm counts (:func:`joint_firms`); a pair with no firm holds no GPUs. Over all allocations
+    that satisfy these, the population sum sum_h (N_h/n_h) x GPUs x TFLOPS ranges from ``low``
+    to ``high`` (integer programs, solved with HiGHS). ``within_range`` when the printed cell lies
+    in the range (to its rounding of 0.5 TFLOPS); ``determined`` when the range is narrower than
+    1 TFLOPS, i.e. the sample tables fix the cell.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    strata = stratum_weights()
+    w = strata["weight"].to_numpy()
+    nh = strata["sample"].to_numpy()
+    known = joint_firms(breakdown)
+    records = []
+    for kind, (_, pop_id) in GPU_TABLES.items():
+        sample = gpu_counts(kind, breakdown)
+        by_stratum = gpu_counts(kind, "revenue")[list(MODELS)].to_numpy()
+        printed = table(pop_id).loc[breakdown]
+        categories = list(sample.index)
+        nc = len(categories)
+        for m_index, model in enumerate(MODELS):
+            matrix, lo, hi, upper = _allocation_problem(
+                nh,
+                by_stratum[:, m_index],
+                sample["base_n"].to_numpy(),
+                sample[model].to_numpy(),
+                known,
+            )
+            size = matrix.shape[1]
+            constraints = LinearConstraint(matrix, lo, hi)
+            for c, category in enumerate(categories):
+                objective = np.zeros(size)
+                for h in range(len(nh)):
+                    objective[len(nh) * nc + h * nc + c] = w[h] * TFLOPS[model]
+                ends = []
+                for sign in (1, -1):
+                    result = milp(
+                        sign * objective,
+                        constraints=constraints,
+                        integrality=np.ones(size),
+                        bounds=Bounds(0, upper),
+                    )
+                    if not result.success:
+                        raise ValueError(f"no allocation fits the sample tables: {result.message}")
+                    ends.append(float(sign * result.fun) + 0.0)
+                value = float(printed.loc[category, f"합계: {model}"])
+                records.append(
+                    {
+                        "kind": kind,
+                        "category_ko": category,
+                        "category_en": printed.loc[category, "category_en"],
+                        "variable_ko": f"합계: {model}",
+                        "printed": value,
+                        "low": ends[0],
+                        "high": ends[1],
+                        "within_range": ends[0] - 0.5 - 1e-6 <= value <= ends[1] + 0.5 + 1e-6,
+                        "determined": ends[1] - ends[0] <= 1.0,
+                    }
+                )
+    return pd.DataFrame(records)
