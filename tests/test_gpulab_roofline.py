@@ -147,6 +147,8 @@ def test_fraction_text_and_target() -> None:
     assert not bad.meets_target and "misses" in str(bad)
     missing = gr.fraction("tensor GEMM", None, 65000.0, "GFLOP/s", 0.70)
     assert missing.value is None and str(missing).endswith("not measured: no GPU")
+    skipped = gr.fraction("BF16 GEMM", None, None, "GFLOP/s", 0.7, missing="not measured: no BF16")
+    assert str(skipped) == "BF16 GEMM: not measured: no BF16"
     with pytest.raises(ValueError):
         gr.fraction("x", -1.0, 1.0, "GB/s", 0.5)
     with pytest.raises(ValueError):

@@ -117,8 +117,9 @@ def supported(library: str, precision: str, device: str) -> tuple[bool, str]:
         major, _minor = torch.cuda.get_device_capability(0)
         if precision == "tf32" and major < 8:
             return False, "TF32 tensor cores need compute capability 8.0 (Ampere) or newer"
-        if precision == "bf16" and not torch.cuda.is_bf16_supported():
-            return False, "this GPU has no fast BF16"
+        if precision == "bf16" and major < 8:
+            # torch.cuda.is_bf16_supported() also says yes where BF16 is only emulated (Turing)
+            return False, "BF16 tensor cores need compute capability 8.0 (Ampere) or newer"
         return True, "cuBLAS through PyTorch"
     if precision in ("fp64", "fp32", "bf16"):
         return True, "PyTorch's CPU BLAS"
@@ -244,7 +245,10 @@ def _prepare_cupy(op, n, precision, a64, b64) -> Operation:
     dtype = {"fp64": np.float64, "fp32": np.float32, "fp16": np.float16}[precision]
     a = cupy.asarray(a64.astype(dtype))
     b = cupy.asarray(b64.astype(dtype))
-    rounded = (cupy.asnumpy(a).astype(np.float64), cupy.asnumpy(b).astype(np.float64))
+
+    def rounded():  # the operands as the GPU holds them, in float64 (only when checking)
+        return cupy.asnumpy(a).astype(np.float64), cupy.asnumpy(b).astype(np.float64)
+
     if op == "axpy":
         kernel = cupy.ElementwiseKernel(
             "T x, T alpha", "T y", "y = alpha * x + y", "aicompute_axpy"
@@ -261,7 +265,7 @@ def _prepare_cupy(op, n, precision, a64, b64) -> Operation:
             return cupy.asnumpy(y).astype(np.float64)
 
         return Operation(op, n, "cupy", precision, "cuda", run, result,
-                         lambda: _reference(op, *rounded), cupy)
+                         lambda: _reference(op, *rounded()), cupy)
     out = cupy.empty((n,) if op == "gemv" else (n, n), dtype=dtype)
 
     def run():  # cuBLAS gemv / gemm
@@ -272,7 +276,7 @@ def _prepare_cupy(op, n, precision, a64, b64) -> Operation:
         return cupy.asnumpy(out).astype(np.float64)
 
     return Operation(op, n, "cupy", precision, "cuda", run, result,
-                     lambda: _reference(op, *rounded), cupy)
+                     lambda: _reference(op, *rounded()), cupy)
 
 
 def _prepare_torch(op, n, precision, device, a64, b64) -> Operation:
@@ -281,7 +285,10 @@ def _prepare_torch(op, n, precision, device, a64, b64) -> Operation:
     dev = torch.device(device)
     a = torch.from_numpy(a64).to(device=dev, dtype=dtype)
     b = torch.from_numpy(b64).to(device=dev, dtype=dtype)
-    rounded = (a.double().cpu().numpy(), b.double().cpu().numpy())
+
+    def rounded():  # the operands as the device holds them, in float64 (only when checking)
+        return a.cpu().double().numpy(), b.cpu().double().numpy()
+
     allow_tf32 = precision == "tf32"
     if op == "axpy":
         y = b.clone()
@@ -295,7 +302,7 @@ def _prepare_torch(op, n, precision, device, a64, b64) -> Operation:
             return y.double().cpu().numpy()
 
         return Operation(op, n, "torch", precision, device, run, result,
-                         lambda: _reference(op, *rounded), dev)
+                         lambda: _reference(op, *rounded()), dev)
     out = torch.empty((n,) if op == "gemv" else (n, n), dtype=dtype, device=dev)
     call = torch.mv if op == "gemv" else torch.mm
 
@@ -310,7 +317,7 @@ def _prepare_torch(op, n, precision, device, a64, b64) -> Operation:
         return out.double().cpu().numpy()
 
     return Operation(op, n, "torch", precision, device, run, result,
-                     lambda: _reference(op, *rounded), dev)
+                     lambda: _reference(op, *rounded()), dev)
 
 
 def check(operation: Operation) -> float:
@@ -330,8 +337,8 @@ def default_sizes(op: str, device: str) -> list[int]:
         raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
     if device == "cuda":
         return {
-            "axpy": [2**p for p in range(12, 29, 2)],
-            "gemv": [2**p for p in range(7, 15)],
+            "axpy": [2**p for p in range(12, 27, 2)],  # up to 64 Mi elements (512 MiB in FP64)
+            "gemv": [2**p for p in range(7, 14)],
             "gemm": [2**p for p in range(7, 13)],
         }[op]
     return {

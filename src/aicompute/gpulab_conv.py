@@ -188,8 +188,8 @@ def supported(precision: str, device: str) -> tuple[bool, str]:
     major, _ = torch.cuda.get_device_capability(0)
     if precision == "tf32" and major < 8:
         return False, "TF32 needs compute capability 8.0 (Ampere) or newer"
-    if precision == "bf16" and not torch.cuda.is_bf16_supported():
-        return False, "no fast BF16 on this GPU"
+    if precision == "bf16" and major < 8:  # is_bf16_supported() also counts emulation
+        return False, "BF16 tensor cores need compute capability 8.0 (Ampere) or newer"
     return True, "cuDNN"
 
 

@@ -462,6 +462,7 @@ class Fraction:
     roof: float | None
     unit: str
     target: float
+    missing: str = "not measured: no GPU"
 
     @property
     def value(self) -> float | None:
@@ -475,7 +476,7 @@ class Fraction:
 
     def __str__(self) -> str:
         if self.measured is None:
-            return f"{self.quantity}: not measured: no GPU"
+            return f"{self.quantity}: {self.missing}"
         if self.roof is None:
             return f"{self.quantity}: {self.measured:,.0f} {self.unit} (no datasheet roof)"
         verdict = "meets" if self.meets_target else "misses"
@@ -484,14 +485,15 @@ class Fraction:
 
 
 def fraction(quantity: str, measured: float | None, roof: float | None, unit: str,
-             target: float) -> Fraction:
-    """Build a :class:`Fraction`, rejecting non-positive numbers."""
+             target: float, *, missing: str = "not measured: no GPU") -> Fraction:
+    """Build a :class:`Fraction`, rejecting non-positive numbers; ``missing`` says why
+    ``measured`` is ``None``."""
     for label, value in (("measured", measured), ("roof", roof)):
         if value is not None and not (value > 0 and math.isfinite(value)):
             raise ValueError(f"{label} must be positive and finite, got {value}")
     if not 0 < target <= 1:
         raise ValueError(f"target must be in (0, 1], got {target}")
-    return Fraction(quantity, measured, roof, unit, target)
+    return Fraction(quantity, measured, roof, unit, target, missing)
 
 
 def plot_measured_roofline(
