@@ -113,7 +113,12 @@ def test_lookup_finds_the_right_row(detected: str, expected: str) -> None:
     assert row["name"] == expected
 
 
-@pytest.mark.parametrize("unknown", ["NVIDIA GeForce RTX 4090", "AMD Instinct MI300X", "Tesla"])
+@pytest.mark.parametrize("unknown", [
+    "NVIDIA GeForce RTX 4090", "AMD Instinct MI300X", "Tesla",
+    "NVIDIA GeForce GTX 1070 Ti",  # a variant: not the GTX 1070 row
+    "NVIDIA H100 NVL",  # 94 GB, 3.9 TB/s: not the H100 PCIe row
+    "NVIDIA TITAN Xp",  # not the TITAN X (Pascal)
+])
 def test_lookup_returns_none_for_an_unknown_device(unknown: str) -> None:
     assert hardware.lookup(unknown) is None
 

@@ -202,12 +202,19 @@ def _normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name).strip()
 
 
+# Words that make a different product of the same number ("GTX 1070 Ti" is not a "GTX 1070",
+# "H100 NVL" not an "H100 PCIe"): a detected name carrying one only matches a row that has it.
+_VARIANT_WORDS = frozenset({"ti", "super", "xp", "max", "q", "mobile", "laptop", "notebook", "nvl"})
+
+
 def lookup(name: str) -> pd.Series | None:
     """The datasheet row whose name or alias best matches a detected device name, or ``None``.
 
     Matching is on normalised words: every word of a row's name (or of one of its ``aliases``,
     separated by ``|``) must appear in the detected name; the longest such match wins, so
     ``"NVIDIA H100 80GB HBM3"`` finds the ``H100 SXM`` row through its alias ``h100 hbm3``.
+    A variant word of the detected name (``Ti``, ``Super``, ``NVL``, ...) must also be in the
+    row's name, so ``"GeForce GTX 1070 Ti"`` does not read as a GTX 1070.
     """
     if not name or not name.strip():
         raise ValueError("device name must not be empty")
@@ -220,7 +227,7 @@ def lookup(name: str) -> pd.Series | None:
         ]
         for candidate in candidates:
             words = _normalise(candidate).split()
-            if words and set(words) <= detected:
+            if words and set(words) <= detected and (detected & _VARIANT_WORDS) <= set(words):
                 score = sum(len(w) for w in words)
                 if score > best_score:
                     best, best_score = row, score
