@@ -279,3 +279,13 @@ def test_population_cell_ranges_contain_the_printed_cells() -> None:
     # the aware and unaware ranges of a model add up around the stratum total
     current = ranges[(ranges["kind"] == "current") & (ranges["variable_ko"] == "합계: GTX 1070")]
     assert current["low"].sum() <= 3135.15 <= current["high"].sum()
+
+
+def test_data_volumes_growth() -> None:
+    total = survey.data_volumes("total").loc["전체"]
+    assert total["growth"] == pytest.approx(9083 / 1873)
+    founded = survey.data_volumes("founded")
+    assert founded["sum_tb_wanted"].sum() == pytest.approx(9084, abs=2)  # printed, rounded
+    assert isinstance(survey.hangul_font_available(), bool)
+    with pytest.raises(ValueError, match="breakdown"):
+        survey.data_volumes("sector")

@@ -64,6 +64,8 @@ __all__ = [
     "plot_alternatives",
     "joint_firms",
     "population_cell_ranges",
+    "data_volumes",
+    "hangul_font_available",
     "weighted_bases",
 ]
 
@@ -1456,7 +1458,11 @@ def plot_concentration():
     for i, (label, values) in enumerate(series):
         ax.bar(x + (i - 1) * 0.27, values, width=0.27, label=label, color=plotting.color_for(i))
     ax.set_xticks(
-        x, [c.replace("revenue ", "").replace(" bn KRW", "") for c in held["category_en"]]
+        x,
+        [
+            _label(en.replace("revenue ", "").replace(" bn KRW", ""), ko)
+            for en, ko in zip(held["category_en"], held.index, strict=True)
+        ],
     )
     ax.legend()
     return fig
@@ -1499,7 +1505,10 @@ def plot_adoption():
         ]
         ax.set_xticks(
             x,
-            [f"{n}\n({f})" for n, f in zip(names, a["firms"], strict=True)],
+            [
+                _label(f"{n}\n({f})", ko)
+                for n, f, ko in zip(names, a["firms"], a.index, strict=True)
+            ],
             fontsize=7 if breakdown == "revenue" else 9,
         )
         ax.set_title(title, fontsize=10)
@@ -1697,3 +1706,40 @@ def population_cell_ranges(breakdown: str) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(records)
+
+
+def data_volumes(breakdown: str = "gpu_use") -> pd.DataFrame:
+    """Data held now and wanted (mean TB per answering firm) by category, and the growth factor.
+
+    From <표 별첨2-3> and 2-4; the firms that answered '모름' (do not know) are left out of the
+    means, as in the report.
+    """
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"breakdown must be one of {list(BREAKDOWNS)}, got {breakdown!r}")
+    now, later = table("별첨2-3").loc[breakdown], table("별첨2-4").loc[breakdown]
+    out = pd.DataFrame(
+        {
+            "category_en": now["category_en"],
+            "firms": now["base_n"].astype(int),
+            "mean_tb_now": now["평균"],
+            "mean_tb_wanted": later["평균"],
+            "sum_tb_now": now["합계"],
+            "sum_tb_wanted": later["합계"],
+        }
+    )
+    out["growth"] = out["sum_tb_wanted"] / out["sum_tb_now"]
+    return out
+
+
+def hangul_font_available() -> bool:
+    """Whether matplotlib has a font with Hangul glyphs (else figures use English only)."""
+    from matplotlib import font_manager
+
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    wanted = ("Noto Sans CJK KR", "NanumGothic", "Noto Sans KR", "Malgun Gothic", "AppleGothic")
+    return any(name in names for name in wanted)
+
+
+def _label(english: str, korean: str) -> str:
+    """A tick label: English, with the Korean below it when a Hangul font is installed."""
+    return f"{english}\n{korean}" if hangul_font_available() else english
