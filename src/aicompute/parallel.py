@@ -647,8 +647,13 @@ def measure_tasks(
     if not learning_rates:
         raise ValueError("need at least one learning rate")
     tasks = [(float(lr), 0, int(steps)) for lr in learning_rates]
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["aicompute.parallel"])
+    # forkserver: workers fork from a clean server process (safe in a threaded Jupyter kernel,
+    # unlike fork); Windows has only spawn.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["aicompute.parallel"])
+    else:
+        context = multiprocessing.get_context("spawn")
     start_up = {}
     for p in workers:
         if p > 1:
