@@ -96,30 +96,26 @@ def test_rank_k_bytes_and_sweep() -> None:
 
 
 @pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc to build the C reference")
-def test_c_stream_tool_builds_runs_and_checks_itself(tmp_path) -> None:
-    """The compiled reference (tools/stream.c) runs and reports four positive rates."""
-    from pathlib import Path
-
-    source = Path(__file__).resolve().parent.parent / "tools" / "stream.c"
-    binary = tmp_path / "stream"
-    flags = ["-O3", "-fopenmp"]
-    subprocess.run(["gcc", *flags, "-o", str(binary), str(source)], check=True)
-    out = subprocess.run([str(binary), "65536", "3"], check=True, capture_output=True, text=True)
-    lines = out.stdout.strip().splitlines()
-    assert lines[0].startswith("threads")
-    kinds = {}
-    for line in lines[1:]:
-        name, best, median, seconds = line.split()
-        kinds[name] = (float(best), float(median), float(seconds))
-    assert set(kinds) == set(membench.STREAM_KINDS)
-    assert all(best >= median > 0 for best, median, _ in kinds.values())
+def test_c_stream_builds_runs_and_checks_itself(tmp_path) -> None:
+    """The compiled reference (STREAM_C_SOURCE) runs and reports four positive rates."""
+    binary = membench.compile_c_stream(tmp_path)
+    assert binary is not None and binary.exists()
+    rates = membench.run_c_stream(binary, n=65536, threads=2, ntimes=3)
+    assert set(rates) == set(membench.STREAM_KINDS)
+    assert all(best >= median > 0 for best, median in rates.values())
     bad = subprocess.run([str(binary), "10", "3"], capture_output=True, text=True)
     assert bad.returncode == 2 and re.search("N >= 1024", bad.stderr)
+    with pytest.raises(ValueError, match="ntimes"):
+        membench.run_c_stream(binary, n=65536, ntimes=1)
+    with pytest.raises(ValueError, match="does not exist"):
+        membench.compile_c_stream(tmp_path / "missing")
+    assert membench.compile_c_stream(tmp_path, compiler="no-such-compiler-here") is None
 
 
 def test_measure_machine_small() -> None:
+    has_gcc = shutil.which("gcc") is not None
     machine = membench.measure_machine(n=2**16, gemm_n=64, ks=(1, 8), m=64, degrees=(1, 4),
-                                       repeat=3)
+                                       repeat=3, rounds=2, reference=has_gcc)
     assert machine.bandwidth == max(r.best_rate for r in machine.streams)
     assert machine.peak == machine.gemm.best_rate
     assert machine.ridge == pytest.approx(machine.peak / machine.bandwidth)
@@ -129,6 +125,18 @@ def test_measure_machine_small() -> None:
     assert (table["bound_gflops"] <= machine.peak / 1e9 * (1 + 1e-12)).all()
     np.testing.assert_allclose(table["gbs"] * table["intensity"], table["gflops"])
     assert "CPU" in machine.machine
+    checks = machine.checks
+    assert machine.reference_gemm is not None
+    assert checks["quantity"].iloc[-1] == "GEMM n=64 (GFLOP/s)"
+    np.testing.assert_allclose(checks["ratio"], checks["ours"] / checks["standard tool"])
+    if shutil.which("gcc"):
+        assert list(checks["quantity"][:3]) == ["STREAM copy (GB/s)", "STREAM triad (GB/s)",
+                                                "bandwidth roof (GB/s)"]
+    quick = membench.measure_machine(n=2**16, gemm_n=32, ks=(1,), m=32, degrees=(1,), repeat=3,
+                                     rounds=1, reference=False)
+    assert quick.checks.empty and quick.reference_streams is None
+    with pytest.raises(ValueError, match="rounds"):
+        membench.measure_machine(n=2**16, rounds=0)
 
 
 def test_polynomial_sweep_intensity_and_validation() -> None:

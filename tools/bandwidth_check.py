@@ -2,8 +2,8 @@
 
 Usage: python tools/bandwidth_check.py [--rounds 3] [--n 16777216] [--gemm-n 2048]
 
-1. Builds ``tools/stream.c`` (a STREAM-style benchmark in C) with ``gcc -O3 -fopenmp
-   -march=native`` into a temporary folder.
+1. Builds ``aicompute.membench.STREAM_C_SOURCE`` (a STREAM-style benchmark in C) with
+   ``gcc -O3 -fopenmp -march=native`` in a temporary folder.
 2. Alternates, ``rounds`` times: the compiled STREAM (all cores, OpenMP) and
    ``aicompute.membench.measure_bandwidth`` (NumPy, same array size, same thread count) for copy
    and triad (also scale and add); then ``numpy.matmul`` and SciPy's own ``dgemm`` on the same
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,25 +30,6 @@ sys.path.insert(0, str(ROOT / "src"))
 from aicompute import backend, membench  # noqa: E402
 
 ROOF_KINDS = ("copy", "triad")  # as in aicompute.membench.measure_machine
-
-
-def build(folder: Path) -> Path:
-    binary = folder / "stream"
-    command = ["gcc", "-O3", "-fopenmp", "-march=native", "-o", str(binary),
-               str(ROOT / "tools" / "stream.c")]
-    subprocess.run(command, check=True)
-    return binary
-
-
-def run_c_stream(binary: Path, n: int, threads: int) -> dict[str, float]:
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    out = subprocess.run([str(binary), str(n), "10"], check=True, capture_output=True, text=True,
-                         env=env).stdout
-    rates = {}
-    for line in out.strip().splitlines()[1:]:
-        name, best, _median, _seconds = line.split()
-        rates[name] = float(best) * 1e6  # MB/s -> byte/s
-    return rates
 
 
 def main() -> int:
@@ -66,9 +46,12 @@ def main() -> int:
         best[key] = max(best.get(key, 0.0), value)
 
     with tempfile.TemporaryDirectory() as folder:
-        binary = build(Path(folder))
+        binary = membench.compile_c_stream(Path(folder))
+        if binary is None:
+            raise SystemExit("no gcc: cannot build the C reference")
         for round_ in range(args.rounds):
-            c_rates = run_c_stream(binary, args.n, threads)
+            c_rates = {kind: best for kind, (best, _median) in
+                       membench.run_c_stream(binary, args.n, threads).items()}
             for kind in membench.STREAM_KINDS:
                 result = membench.measure_bandwidth(kind, args.n, threads=threads, repeat=7)
                 keep(f"C STREAM {kind}", c_rates[kind])
