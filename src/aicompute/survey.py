@@ -14,7 +14,9 @@ Three groups of functions:
   are listed in :data:`KNOWN_DISCREPANCIES` rather than corrected.
 * the 215-firm estimate (:func:`estimate_population`): the report post-stratifies by revenue
   (<표 3-7>): each respondent in revenue stratum ``h`` stands for ``N_h / n_h`` firms of the
-  population. :func:`alternative_estimates` redoes it under other reasonable weightings.
+  population. :func:`compare_estimate` reproduces the revenue and total cells of <표 별첨2-8>
+  and 2-10 with it; :func:`population_cell_ranges` bounds the other cells by integer
+  programming; :func:`alternative_estimates` redoes the estimate under other weightings.
 * analysis for the chapter (holdings, adoption, concentration, Nurion, today's GPUs) and
   :func:`audit`, which recomputes every registered claim of 제3장.
 """
@@ -33,6 +35,8 @@ from aicompute.claims import Claim, Finding, Verdict, check, register
 __all__ = [
     "MODELS",
     "TFLOPS",
+    "POPULATION",
+    "SAMPLE",
     "BREAKDOWNS",
     "KNOWN_DISCREPANCIES",
     "tables",
@@ -121,6 +125,15 @@ TFLOPS: dict[str, float] = dict(
         _tables().loc[_tables()["table_id"] == "3-2", "value"].astype(float),
         strict=True,
     )
+)
+
+
+#: The surveyed population and the valid sample (<표 3-1>): 215 and 72 firms.
+POPULATION: int = int(
+    _tables().query("table_id == '3-1' and variable_ko == '조사 대상'")["value"].iloc[0]
+)
+SAMPLE: int = int(
+    _tables().query("table_id == '3-1' and variable_ko == '유효 표본'")["value"].iloc[0]
 )
 
 
@@ -319,7 +332,14 @@ def _check_single_response_sums(frame: pd.DataFrame, checks: list) -> None:
             abs(share - 100) <= 0.05 * len(group) + 1e-9,
         )
         _row(
-            checks, "counts sum to total", "3-5", breakdown, "응답 기업 수", count, 72, count == 72
+            checks,
+            "counts sum to total",
+            "3-5",
+            breakdown,
+            "응답 기업 수",
+            count,
+            SAMPLE,
+            count == SAMPLE,
         )
 
 
@@ -450,8 +470,8 @@ def _check_gpu_tables(frame: pd.DataFrame, checks: list) -> None:
                         breakdown,
                         "평균: 전체",
                         firms,
-                        215.0,
-                        abs(firms - 215) <= 1.0,
+                        float(POPULATION),
+                        abs(firms - POPULATION) <= 1.0,
                     )
                 for r in implied.itertuples():
                     _row(
@@ -491,7 +511,7 @@ def _gpu_base(table_id: str, wide: pd.DataFrame, key: tuple[str, str]) -> float:
     if table_id in (GPU_TABLES["current"][0], GPU_TABLES["demand"][0]):
         return float(wide.loc[key, "base_n"])
     if key == ("total", "전체"):
-        return 215.0
+        return float(POPULATION)
     if key[0] == "revenue":
         return float(stratum_weights().loc[key[1], "population"])
     row = wide.loc[key]
@@ -633,7 +653,7 @@ def _check_main_tables(frame: pd.DataFrame, checks: list) -> None:
             )
     t37 = table("3-7", frame)
     t35 = table("3-5", frame)["응답 기업 수"]
-    for col, total in (("72개 대상", 72), ("215개 대상", 215)):
+    for col, total in (("72개 대상", SAMPLE), ("215개 대상", POPULATION)):
         s = t37[col].sum()
         _row(checks, "strata sum to total", "3-7", "매출액", col, s, total, s == total)
     for (bd, cat), row in t37.iterrows():
@@ -835,21 +855,23 @@ def alternative_estimates(kind: str = "current") -> pd.DataFrame:
     n, big_n = strata["sample"], strata["population"]
     tf = _stratum_tflops(kind).sum(axis=1)
     schemes: dict[str, pd.Series] = {"report (revenue strata)": strata["weight"]}
-    schemes["uniform 215/72"] = pd.Series(215 / 72, index=strata.index)
+    schemes["uniform 215/72"] = pd.Series(POPULATION / SAMPLE, index=strata.index)
     merged = ["30-50억 미만", "50-80억 미만", "80-120억 미만"]
     collapsed = strata["weight"].copy()
     collapsed[merged] = big_n[merged].sum() / n[merged].sum()
     schemes["collapsed small strata"] = collapsed
-    cap = 1.5 * 215 / 72
+    cap = 1.5 * POPULATION / SAMPLE
     trimmed = strata["weight"].clip(upper=cap)
     free = trimmed < cap
-    trimmed[free] *= (215 - (trimmed[~free] * n[~free]).sum()) / (trimmed[free] * n[free]).sum()
+    trimmed[free] *= (POPULATION - (trimmed[~free] * n[~free]).sum()) / (
+        trimmed[free] * n[free]
+    ).sum()
     schemes["trimmed weights (cap 1.5x uniform)"] = trimmed
     schemes["respondents only (floor)"] = pd.Series(1.0, index=strata.index)
     for cat in strata.index:
         w = pd.Series(0.0, index=strata.index)
         keep = strata.index != cat
-        w[keep] = 215 / n[keep].sum()
+        w[keep] = POPULATION / n[keep].sum()
         schemes[f"without {strata.loc[cat, 'category_en']}"] = w
     records = []
     for name, w in schemes.items():
@@ -882,7 +904,7 @@ def holdings(kind: str = "current", breakdown: str = "revenue") -> pd.DataFrame:
             "tflops": part["합계: 전체"],
         }
     )
-    out["share_of_firms_pct"] = 100 * out["firms"] / 72
+    out["share_of_firms_pct"] = 100 * out["firms"] / SAMPLE
     out["share_of_compute_pct"] = 100 * out["tflops"] / total
     out["tflops_per_firm"] = out["tflops"] / out["firms"]
     return out
@@ -1116,28 +1138,32 @@ def audit() -> list[Finding]:
 
     t35 = table("3-5")
     agree = sum(
-        _pct_consistent(row["백분율"], 72, 1)[0]
-        and abs(_pct(row["응답 기업 수"], 72) - row["백분율"]) <= 0.05 + 1e-9
+        _pct_consistent(row["백분율"], SAMPLE, 1)[0]
+        and abs(_pct(row["응답 기업 수"], SAMPLE) - row["백분율"]) <= 0.05 + 1e-9
         for _, row in t35.iterrows()
     )
     add(check(CLAIMS["table-3-5-shares"], float(agree), note="Printed % = count / 72, rounded."))
-    sums_ok = int(t37["72개 대상"].sum() == 72) + int(t37["215개 대상"].sum() == 215)
+    sums_ok = int(t37["72개 대상"].sum() == SAMPLE) + int(t37["215개 대상"].sum() == POPULATION)
     add(check(CLAIMS["table-3-7-totals"], float(sums_ok), note="Columns of <표 3-7> summed."))
 
     dl, gpu = _t35("deep_learning", "활용"), _t35("gpu_use", "활용")
     dl_plan, gpu_plan = _t35("deep_learning", "활용 예정"), _t35("gpu_use", "활용 예정")
-    add(_share_claim("dl-used", dl, 72, "Count from <표 3-5>."))
-    add(_share_claim("gpu-used", gpu, 72, "Count from <표 3-5>."))
+    add(_share_claim("dl-used", dl, SAMPLE, "Count from <표 3-5>."))
+    add(_share_claim("gpu-used", gpu, SAMPLE, "Count from <표 3-5>."))
     add(
         _share_claim(
             "dl-used-or-planned",
             dl + dl_plan,
-            72,
-            f"({dl} + {dl_plan}) / 72; the text adds the rounded shares "
-            f"{_pct(dl, 72):.1f} + {_pct(dl_plan, 72):.1f}.",
+            SAMPLE,
+            f"({dl} + {dl_plan}) / {SAMPLE}; the text adds the rounded shares "
+            f"{_pct(dl, SAMPLE):.1f} + {_pct(dl_plan, SAMPLE):.1f}.",
         )
     )
-    add(_share_claim("gpu-used-or-planned", gpu + gpu_plan, 72, f"({gpu} + {gpu_plan}) / 72."))
+    add(
+        _share_claim(
+            "gpu-used-or-planned", gpu + gpu_plan, SAMPLE, f"({gpu} + {gpu_plan}) / {SAMPLE}."
+        )
+    )
     both_a = round(_table_cell("별첨2-6", ("deep_learning", "활용"), "활용하고 있음") * dl / 100)
     both_b = round(_table_cell("별첨2-5", ("gpu_use", "활용"), "활용하고 있음") * gpu / 100)
     agree_note = (
@@ -1250,9 +1276,9 @@ def audit() -> list[Finding]:
         )
     )
 
-    add(_share_claim("pref-mixed", _firms("pref-mixed"), 72, "Stated in the text only."))
+    add(_share_claim("pref-mixed", _firms("pref-mixed"), SAMPLE, "Stated in the text only."))
     add(_uncheckable("mix-ratio", "Stated in the text only; no distribution is printed."))
-    add(_share_claim("pref-proposal", _firms("pref-proposal"), 72, "Stated in the text only."))
+    add(_share_claim("pref-proposal", _firms("pref-proposal"), SAMPLE, "Stated in the text only."))
     mixed_or_proposal = _firms("pref-mixed") + _firms("pref-proposal")
     add(
         check(
@@ -1270,9 +1296,9 @@ def audit() -> list[Finding]:
             "Base: the 51 firms asked (mixed or proposals).",
         )
     )
-    add(_share_claim("pref-cloud", _firms("pref-cloud"), 72, "Stated in the text only."))
+    add(_share_claim("pref-cloud", _firms("pref-cloud"), SAMPLE, "Stated in the text only."))
     mixed_or_cloud = _firms("pref-mixed") + _firms("pref-cloud")
-    others = 72 - mixed_or_proposal - _firms("pref-cloud")
+    others = SAMPLE - mixed_or_proposal - _firms("pref-cloud")
     add(
         check(
             CLAIMS["pref-mixed-or-cloud"],
@@ -1284,7 +1310,7 @@ def audit() -> list[Finding]:
     add(_uncheckable("cloud-price", "Stated in the text only; no distribution is printed."))
 
     now, later = table("별첨2-3").loc[("total", "전체")], table("별첨2-4").loc[("total", "전체")]
-    answered = round(72 * (1 - now["모름"] / 100))
+    answered = round(SAMPLE * (1 - now["모름"] / 100))
     add(
         check(
             CLAIMS["data-future-total"],
@@ -1316,18 +1342,18 @@ def audit() -> list[Finding]:
         ("data-signals", "신호"),
         ("data-audio", "음성 및 청각데이터"),
     ):
-        firms = round(types[column] * 72 / 100)
+        firms = round(types[column] * SAMPLE / 100)
         note = f"<표 별첨2-2> prints {types[column]} % ({firms} of 72)."
         if claim_id == "data-unstructured":
             note += " The text swaps two digits (45.8 -> 48.5)."
         add(check(CLAIMS[claim_id], float(types[column]), note=note))
-    firms_12 = round(now["1-2TB 미만"] * 72 / 100)
+    firms_12 = round(now["1-2TB 미만"] * SAMPLE / 100)
     largest = now[["1TB 미만", "1-2TB 미만", "2-5TB 미만", "5-50TB 미만", "50TB 이상"]].idxmax()
     add(
         _share_claim(
             "data-1-2tb",
             firms_12,
-            72,
+            SAMPLE,
             f"<표 별첨2-3>: {now['1-2TB 미만']} %; largest size class: {largest}.",
         )
     )
@@ -1364,14 +1390,14 @@ def audit() -> list[Finding]:
     add(check(CLAIMS["tb-images"], 1e12 / 500e3, note="10^12 B / (500 x 10^3 B), decimal units."))
     add(_uncheckable("hpc-hub-budget", "A budget figure; no budget data in the book."))
     add(_uncheckable("infra-program-budget", "A budget figure; no budget data in the book."))
-    add(_share_claim("unaware", _t35("gov_awareness", "비인지"), 72, "Count from <표 3-5>."))
-    add(_share_claim("intention", _firms("intention"), 72, "Stated in the text only."))
-    manpower = round(stated("opinion-manpower") * 72 / 100)
+    add(_share_claim("unaware", _t35("gov_awareness", "비인지"), SAMPLE, "Count from <표 3-5>."))
+    add(_share_claim("intention", _firms("intention"), SAMPLE, "Stated in the text only."))
+    manpower = round(stated("opinion-manpower") * SAMPLE / 100)
     add(
         _share_claim(
             "opinion-manpower",
             manpower,
-            72,
+            SAMPLE,
             "<표 3-8> lists opinions without counts; only checks that 18.1 % is a whole "
             f"number of the 72 firms ({manpower}).",
         )
