@@ -125,3 +125,27 @@ def test_plot_peak_vs_bandwidth() -> None:
     empty = hardware.datasheet().iloc[:0]
     with pytest.raises(ValueError, match="no row"):
         machine.plot_peak_vs_bandwidth(empty)
+
+
+def test_quick_gpu_check_runs_its_code_on_the_cpu() -> None:
+    t4 = hardware.datasheet().set_index("name").loc["Tesla T4"]
+    result = machine.quick_gpu_check(gemm_n=128, copy_mib=1, repeat=3, device="cpu", row=t4)
+    assert list(result.columns) == machine.GPU_CHECK_COLUMNS
+    assert list(result["unit"]) == ["GFLOP/s", "GB/s"]
+    assert list(result["datasheet peak"]) == [8100.0, 320.0]
+    assert (result["measured"] > 0).all()
+    assert result["fraction of peak"].iloc[0] == pytest.approx(
+        result["measured"].iloc[0] / 8100.0)
+    with pytest.raises(ValueError, match="gemm_n"):
+        machine.quick_gpu_check(gemm_n=1, device="cpu")
+    with pytest.raises(ValueError, match="copy_mib"):
+        machine.quick_gpu_check(copy_mib=0, device="cpu")
+
+
+def test_quick_gpu_check_without_a_gpu_is_empty() -> None:
+    from aicompute import backend
+
+    if backend.torch_cuda_status().usable:
+        pytest.skip("a GPU is usable here")
+    result = machine.quick_gpu_check()
+    assert result.empty and list(result.columns) == machine.GPU_CHECK_COLUMNS

@@ -34,6 +34,7 @@ __all__ = [
     "gpu_peak_at_clock",
     "fraction_of_peak",
     "quick_check",
+    "quick_gpu_check",
     "datasheet_table",
     "plot_peak_vs_bandwidth",
 ]
@@ -173,6 +174,63 @@ def quick_check(
     ]
     return pd.DataFrame(
         rows, columns=["measurement", "measured", "unit", "estimated peak", "fraction of peak"])
+
+
+GPU_CHECK_COLUMNS = ["measurement", "measured", "unit", "datasheet peak", "fraction of peak"]
+
+
+def quick_gpu_check(
+    *, gemm_n: int = 4096, copy_mib: int = 256, repeat: int = 5, device=None,
+    row: pd.Series | None = None,
+) -> pd.DataFrame:
+    """An FP32 matrix product and a device-memory copy with PyTorch, next to the datasheet row.
+
+    ``device=None`` uses the GPU when PyTorch can run a CUDA kernel, and returns an empty table
+    (same columns) when it cannot. ``row`` is the datasheet row to compare with (default: the
+    :func:`aicompute.hardware.lookup` of the detected GPU; NaN peaks if it is not in the table).
+    Passing ``device="cpu"`` runs the same code on the CPU (for tests). TF32 is switched off
+    for the product so that it measures plain FP32, the figure of the ``fp32_tflops`` column.
+    """
+    if gemm_n < 64:
+        raise ValueError(f"gemm_n must be at least 64, got {gemm_n}")
+    if copy_mib < 1:
+        raise ValueError(f"copy_mib must be at least 1, got {copy_mib}")
+    if device is None:
+        if not backend.torch_cuda_status().usable:
+            return pd.DataFrame(columns=GPU_CHECK_COLUMNS)
+        device = "cuda"
+    import torch
+
+    from aicompute.timing import benchmark
+
+    dev = torch.device(device)
+    if row is None and dev.type == "cuda":
+        row = hardware.lookup(torch.cuda.get_device_name(dev))
+    generator = torch.Generator(device=dev).manual_seed(0)
+    a = torch.randn(gemm_n, gemm_n, device=dev, generator=generator)
+    b = torch.randn(gemm_n, gemm_n, device=dev, generator=generator)
+    c = torch.empty_like(a)
+    previous = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = False
+    try:
+        gemm = benchmark(lambda: torch.matmul(a, b, out=c), repeat=repeat, warmup=2, device=dev)
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = previous
+    source = torch.empty(copy_mib * 2**20 // 4, dtype=torch.float32, device=dev).fill_(1.0)
+    target = torch.empty_like(source)
+    copy = benchmark(lambda: target.copy_(source), repeat=repeat, warmup=2, device=dev)
+    moved = 2 * source.numel() * source.element_size()  # read once, written once
+    gflops = gemm.rate(2 * gemm_n**3) / 1e9
+    gbs = copy.rate(moved) / 1e9
+    peak_flops = math.nan if row is None else float(row["fp32_tflops"]) * 1e3
+    peak_bw = math.nan if row is None else float(row["mem_bw_gbs"])
+    rows = [
+        (f"FP32 matrix product n={gemm_n} (PyTorch, {dev.type})", gflops, "GFLOP/s", peak_flops,
+         fraction_of_peak(gflops, peak_flops)),
+        (f"device memory copy, {copy_mib} MiB (read + write)", gbs, "GB/s", peak_bw,
+         fraction_of_peak(gbs, peak_bw)),
+    ]
+    return pd.DataFrame(rows, columns=GPU_CHECK_COLUMNS)
 
 
 def datasheet_table(table: pd.DataFrame | None = None,
