@@ -99,3 +99,21 @@ def test_rates_refuse_unsupported_cases(cpu_only) -> None:
         gc.rate_table(net, [1], ["fp16"], "cpu")
     with pytest.raises(ValueError):
         gc.rate_table(net, [], ["fp32"], "cpu")
+
+
+def test_plot_rates() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    rates = pd.DataFrame({"precision": ["fp32", "fp32", "bf16"], "batch": [1, 8, 1],
+                          "evaluations_per_s": [40.0, 45.0, 70.0]})
+    fig, ax = gc.plot_rates(rates, {"report": 40.0})
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "8"]
+    plt.close(fig)
+    with pytest.raises(ValueError):
+        gc.plot_rates(rates, {"bad": 0.0})
+    with pytest.raises(ValueError):
+        gc.plot_rates(rates.iloc[0:0], {})

@@ -37,6 +37,7 @@ __all__ = [
     "evaluation_rate",
     "network_flops",
     "rate_table",
+    "plot_rates",
 ]
 
 PRECISIONS = ("fp32", "tf32", "fp16", "bf16")
@@ -285,7 +286,7 @@ def evaluation_rate(
 
 
 def rate_table(net, batches: Sequence[int], precisions: Sequence[str], device: str,
-               *, repeat: int = 5) -> pd.DataFrame:
+               *, board: tuple[int, int, int] = (48, 19, 19), repeat: int = 5) -> pd.DataFrame:
     """:func:`evaluation_rate` for every supported precision and batch, as one table."""
     if not batches or not precisions:
         raise ValueError("give at least one batch size and one precision")
@@ -294,7 +295,37 @@ def rate_table(net, batches: Sequence[int], precisions: Sequence[str], device: s
         if not supported(precision, device)[0]:
             continue
         for batch in batches:
-            rows.append(evaluation_rate(net, batch, precision, device, repeat=repeat))
+            rows.append(evaluation_rate(net, batch, precision, device, board=board,
+                                        repeat=repeat))
     if not rows:
         raise ValueError(f"none of {list(precisions)} is supported on {device}")
     return pd.DataFrame(rows)
+
+
+def plot_rates(rates: pd.DataFrame, references: dict[str, float], *, title: str = ""):
+    """Evaluations per second against batch, one line per precision; ``references`` (label:
+    evaluations per second) drawn as horizontal lines. Returns ``(fig, ax)``."""
+    from matplotlib.ticker import NullFormatter
+
+    from aicompute import plotting
+
+    if rates.empty:
+        raise ValueError("nothing to plot: the table is empty")
+    fig, ax = plotting.new_figure("boards per call (batch)", "evaluations per second (1/s)",
+                                  logx=True, logy=True, title=title)
+    for index, (precision, group) in enumerate(rates.groupby("precision", sort=False)):
+        ax.plot(group["batch"], group["evaluations_per_s"], marker=plotting.MARKERS[index % 8],
+                color=plotting.color_for(index), label=f"measured, {precision.upper()}")
+    values = list(rates["evaluations_per_s"])
+    for index, (label, value) in enumerate(references.items()):
+        if not value > 0:
+            raise ValueError(f"reference {label!r} must be positive, got {value}")
+        ax.axhline(value, color=plotting.OKABE_ITO["black"], linestyle=(":", "--", "-.")[index % 3],
+                   label=label)
+        values.append(value)
+    ax.set_ylim(min(values) / 2, max(values) * 6)  # room for the legend above the lines
+    batches = sorted(set(int(b) for b in rates["batch"]))
+    ax.set_xticks(batches, [str(b) for b in batches])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.legend(fontsize=8, loc="upper left")
+    return fig, ax
