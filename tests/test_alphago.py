@@ -105,6 +105,9 @@ def test_rank_for_uses_neighbouring_rows():
 
 def test_search_time_table():
     table = alphago.search_time_table(6e15, extra={"cluster": 176 * 1.2e12})
+    assert len(alphago.search_time_table(1e15, names=["Tesla K40"])) == 1
+    with pytest.raises(ValueError, match="not in the datasheet"):
+        alphago.search_time_table(1e15, names=["Deep Thought"])
     assert "cluster" in set(table["processor"])
     xeon = table[table["processor"] == "Xeon E5-2699 v4"].iloc[0]
     assert xeon["seconds"] / 60 == pytest.approx(80.7, abs=0.1)

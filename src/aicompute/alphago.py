@@ -389,11 +389,21 @@ def report_pc_flops() -> float:
 
 
 def search_time_table(
-    flops: float, efficiency: float = REPORT_EFFICIENCY, extra: dict[str, float] | None = None
+    flops: float,
+    efficiency: float = REPORT_EFFICIENCY,
+    *,
+    names: list[str] | None = None,
+    extra: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Seconds to perform ``flops`` on every processor of the datasheet (FP32 peak at
-    ``efficiency``), plus ``extra`` named sustained rates (FLOP/s, used as they are)."""
+    """Seconds to perform ``flops`` on processors of the datasheet (FP32 peak at
+    ``efficiency``; all rows with an FP32 figure, or those in ``names``), plus ``extra`` named
+    sustained rates (FLOP/s, used as they are). Sorted from fastest to slowest."""
     sheet = hardware.datasheet()
+    if names is not None:
+        unknown = sorted(set(names) - set(sheet["name"]))
+        if unknown:
+            raise ValueError(f"not in the datasheet table: {unknown}")
+        sheet = sheet[sheet["name"].isin(names)]
     sheet = sheet[sheet["fp32_tflops"].notna()]
     rows = [
         {
