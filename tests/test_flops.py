@@ -114,3 +114,11 @@ def test_torch_counter_agrees_with_formula():
     assert torch_flops(net, torch.zeros(3, 4, 6, 6)) == network_flops(layers)
     with pytest.raises(ValueError, match="torch.Tensor"):
         torch_flops(net, [[0.0]])
+
+
+def test_numpy_integers_are_accepted():
+    import numpy as np
+
+    assert conv2d_output_size(np.int64(19), np.int64(3), 1, np.int64(1)) == 19
+    with pytest.raises(ValueError, match="padding must be an integer"):
+        conv2d_output_size(19, 3, 1, 1.0)

@@ -511,7 +511,7 @@ FOOTNOTE_16 = _claim(
     "the convolution layers alone need 27.874 GFLOP in theory", 27.874, "GFLOP",
 )
 EVALUATION_30 = _claim(
-    "ch6.evaluation-30-gflop", f"제2장 제4절; {_BOX}, 각주 16",
+    "ch6.evaluation-30-gflop", "제2장 제4절 (text and box), 각주 16",
     "AlphaGo의 인공신경망은 한 번 계산하는데 30 GFLOP의 연산량을 필요로 한다 … 활성 함수의 "
     "계산, fully connected layer등을 고려해 볼 때 도합 약 30 Gflop이 필요함",
     "one evaluation of AlphaGo's network takes 30 GFLOP … counting activations and fully "

@@ -84,8 +84,12 @@ def conv2d_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0
     size = _positive_int("size", size)
     kernel = _positive_int("kernel", kernel)
     stride = _positive_int("stride", stride)
-    if isinstance(padding, bool) or not isinstance(padding, int):
+    if isinstance(padding, bool):
         raise ValueError(f"padding must be an integer, got {padding!r}")
+    try:
+        padding = operator.index(padding)
+    except TypeError:
+        raise ValueError(f"padding must be an integer, got {padding!r}") from None
     if padding < 0:
         raise ValueError(f"padding must be non-negative, got {padding}")
     if kernel > size + 2 * padding:
