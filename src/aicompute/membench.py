@@ -500,18 +500,20 @@ def measure_machine(
     m: int = 4096,
     *,
     degrees=(1, 2, 4, 8, 16, 32, 64),
-    kinds=("copy", "triad"),
+    kinds=("copy", "scale", "add", "triad"),
     repeat: int = 5,
     rounds: int = 2,
     reference: bool = True,
 ) -> MachineRoofline:
     """Measure this machine's roofline: STREAM ``kinds``, a GEMM, and two kernel sweeps.
 
-    The roofs are measured in ``rounds`` rounds and the best of each kept; with ``reference``
-    every round also runs the standard tools right after ours (a compiled C STREAM, when a C
-    compiler is installed, and SciPy's own ``dgemm``), so that :attr:`MachineRoofline.checks`
-    compares figures of one run, with the noise of a shared machine spread over both sides. The
-    sweeps are :func:`polynomial_sweep` (``degrees``, on ``n // 2`` points) and
+    The bandwidth roof is the best of the STREAM ``kinds`` (as the best of STREAM's four
+    kernels is the usual sustainable-bandwidth figure). The roofs are measured in ``rounds``
+    rounds and the best of each kept; with ``reference`` every round also runs the standard
+    tools right after ours (a compiled C STREAM, when a C compiler is installed, and SciPy's
+    own ``dgemm``), so that :attr:`MachineRoofline.checks` compares figures of one run, with the
+    noise of a shared machine spread over both sides. The sweeps are :func:`polynomial_sweep`
+    (``degrees``, on ``n // 2`` points) and
     :func:`rank_k_sweep` (``ks``, ``m``).
     """
     import tempfile
