@@ -103,6 +103,24 @@ def test_share_grows_with_batch_and_attainable_fraction():
     assert table["attainable_fraction"].between(0, 1).all()
 
 
+def test_time_training_step_tiny():
+    result = blas.time_training_step((32, 16, 4), batch=8, repeat=3)
+    assert result["step_seconds"] > 0 and result["gemm_seconds"] > 0
+    assert 0 < result["gemm_share_of_time"]
+    assert result["gemm_share_of_flops"] == blas.mlp_summary(
+        blas.mlp_operations((32, 16, 4), 8))["gemm_share"]
+
+
+def test_streaming_bandwidth():
+    table = pd.DataFrame({"op": ["axpy", "axpy", "gemm", "gemv"],
+                          "bytes": [2**20, 2**28, 2**30, 2**27], "gbs": [90.0, 20.0, 99.0, 25.0]})
+    assert blas.streaming_bandwidth(table) == 25e9
+    with pytest.raises(ValueError, match="no AXPY"):
+        blas.streaming_bandwidth(table, min_bytes=2**31)
+    with pytest.raises(ValueError, match="columns"):
+        blas.streaming_bandwidth(table.drop(columns="gbs"))
+
+
 def test_add_roofline():
     table = pd.DataFrame({"precision": ["fp64", "fp64"], "intensity": [0.1, 100.0],
                           "gflops": [1.0, 50.0]})

@@ -54,6 +54,7 @@ __all__ = [
     "traffic_check",
     "SWEEP_SIZES",
     "measure_levels",
+    "streaming_bandwidth",
     "add_roofline",
     "plot_levels",
     "gemm_against_scipy",
@@ -63,6 +64,7 @@ __all__ = [
     "build_mlp",
     "torch_training_flops",
     "attainable_fraction",
+    "time_training_step",
     "REFERENCE_MLP",
     "audit",
 ]
@@ -409,6 +411,23 @@ def measure_levels(
     return table
 
 
+def streaming_bandwidth(table: pd.DataFrame, min_bytes: int = 2**27) -> float:
+    """The best main-memory bandwidth (byte/s) the sweep's AXPY and GEMV calls drew.
+
+    Only calls that move at least ``min_bytes`` (default 128 MiB, four times a 32 MiB last-level
+    cache) count, so the data came from main memory. On one core the bandwidth a loop draws
+    depends on how many cache misses it keeps in flight, so a well-prefetched BLAS-1 loop can
+    beat STREAM; a roof must lie above every measured point, hence this candidate.
+    """
+    needed = {"op", "bytes", "gbs"}
+    if not needed <= set(table.columns):
+        raise ValueError(f"table needs columns {sorted(needed)}")
+    rows = table[table["op"].isin(["axpy", "gemv"]) & (table["bytes"] >= min_bytes)]
+    if rows.empty:
+        raise ValueError(f"no AXPY or GEMV call moved at least {min_bytes} bytes")
+    return float(rows["gbs"].max()) * 1e9
+
+
 def add_roofline(table: pd.DataFrame, bandwidth: float, peaks: dict[str, float]) -> pd.DataFrame:
     """Add the roofline bound at each row's intensity (``bound_gflops``) and ``of_bound``.
 
@@ -658,6 +677,54 @@ def torch_training_flops(widths=REFERENCE_MLP, batch: int = 128, seed: int = 0) 
     by_operator = {str(op).removeprefix("aten.").split(".")[0]: int(v)
                    for op, v in counter.get_flop_counts()["Global"].items()}
     return {"total": int(counter.get_total_flops()), "by_operator": by_operator}
+
+
+def time_training_step(widths=REFERENCE_MLP, batch: int = 128, *, seed: int = 0,
+                       repeat: int = 5) -> dict[str, float]:
+    """Time one SGD training step of the MLP, and the same step's matrix products alone.
+
+    The products are replayed with ``torch.mm`` on tensors of the step's shapes (forward, weight
+    and input gradients), so ``gemm_share_of_time`` is the share of the step's time that GEMM
+    alone would take. Returns seconds (median), GFLOP/s of each and the shares of FLOPs and time.
+    Set the thread count first (``gpulab_blas.set_cpu_threads``) on a shared machine.
+    """
+    import torch
+
+    from aicompute.timing import benchmark
+
+    widths = _widths(widths)
+    batch = _count("batch", batch)
+    repeat = _count("repeat", repeat, 3)
+    model = build_mlp(widths, seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(batch, widths[0], generator=generator)
+    labels = torch.randint(0, widths[-1], (batch,), generator=generator)
+
+    def step() -> None:
+        optimizer.zero_grad(set_to_none=False)
+        torch.nn.functional.cross_entropy(model(x), labels).backward()
+        optimizer.step()
+
+    ops = mlp_operations(widths, batch)
+    gemms = ops[ops["kind"] == "gemm"]
+    pairs = [(torch.randn(int(r.m), int(r.k), generator=generator),
+              torch.randn(int(r.k), int(r.n), generator=generator)) for r in gemms.itertuples()]
+
+    def products() -> None:
+        for a, b in pairs:
+            torch.mm(a, b)
+
+    t_step = benchmark(step, repeat=repeat, warmup=2, device="cpu")
+    t_gemm = benchmark(products, repeat=repeat, warmup=2, device="cpu")
+    summary = mlp_summary(ops)
+    return {
+        "step_seconds": t_step.median, "gemm_seconds": t_gemm.median,
+        "step_gflops": summary["total"] / t_step.median / 1e9,
+        "gemm_gflops": summary["gemm"] / t_gemm.median / 1e9,
+        "gemm_share_of_flops": summary["gemm_share"],
+        "gemm_share_of_time": t_gemm.median / t_step.median,
+    }
 
 
 # --------------------------------------------------------------------------------------------
