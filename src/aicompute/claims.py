@@ -257,29 +257,31 @@ class AuditTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
+        # Verdict second, so that it stays in view when a narrow page scrolls the table sideways.
+        order = [_COLUMNS[0], _COLUMNS[6], *_COLUMNS[1:6]]
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in order)
         body = []
         for f in self.findings:
             row = _row(f)
+            note = f"<div class='audit-note'>{html.escape(f.note)}</div>" if f.note else ""
             cells = [
                 f"<td><code>{html.escape(row['id'])}</code></td>",
+                f"<td style='background:{_VERDICT_BACKGROUND[f.verdict]};color:#000;"
+                f"white-space:nowrap'>{f.verdict.symbol} {html.escape(f.verdict.value)}</td>",
                 f"<td>{html.escape(row['source'])}</td>",
                 f"<td lang='ko'>{html.escape(row['보고서 (Korean)'])}</td>",
                 f"<td>{html.escape(row['report says'])}</td>",
-                f"<td style='text-align:right'>{html.escape(row[_COLUMNS[4]])}</td>",
-                f"<td style='text-align:right'>{html.escape(row['ours'])}"
-                + (f"<br><small>{html.escape(f.note)}</small>" if f.note else "")
-                + "</td>",
-                f"<td style='background:{_VERDICT_BACKGROUND[f.verdict]};color:#000'>"
-                f"{f.verdict.symbol} {html.escape(f.verdict.value)}</td>",
+                f"<td style='white-space:nowrap'>{html.escape(row[_COLUMNS[4]])}</td>",
+                f"<td><b>{html.escape(row['ours'])}</b>{note}</td>",
             ]
             body.append("<tr>" + "".join(cells) + "</tr>")
         return (
-            "<table class='aicompute-audit'><thead><tr>"
+            "<div style='overflow-x:auto'><table class='aicompute-audit' "
+            "style='font-size:0.85em;vertical-align:top'><thead><tr>"
             + head
             + "</tr></thead><tbody>"
             + "".join(body)
-            + "</tbody></table>"
+            + "</tbody></table></div>"
         )
 
 
