@@ -54,7 +54,7 @@ def main() -> int:
             c_rates = {kind: best for kind, (best, _median) in
                        membench.run_c_stream(binary, args.n, threads).items()}
             for kind in membench.STREAM_KINDS:
-                result = membench.measure_bandwidth(kind, args.n, threads=threads, repeat=7)
+                result = membench.measure_bandwidth(kind, args.n, threads=threads, repeat=10)
                 keep(f"C STREAM {kind}", c_rates[kind])
                 keep(f"NumPy {kind}", result.best_rate)
                 if kind in ROOF_KINDS:  # the kinds the chapter's roof is the best of
