@@ -110,6 +110,8 @@ def test_c_stream_builds_runs_and_checks_itself(tmp_path) -> None:
     with pytest.raises(ValueError, match="does not exist"):
         membench.compile_c_stream(tmp_path / "missing")
     assert membench.compile_c_stream(tmp_path, compiler="no-such-compiler-here") is None
+    if shutil.which("false"):  # a "compiler" that always fails
+        assert membench.compile_c_stream(tmp_path, compiler="false") is None
 
 
 def test_measure_machine_small() -> None:
