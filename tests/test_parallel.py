@@ -223,6 +223,19 @@ def test_task_schedule_speedup() -> None:
         parallel.task_schedule_speedup(0, 2)
 
 
+def test_chunked_amdahl() -> None:
+    assert parallel.chunked_amdahl_speedup(0.0, 3, 2) == pytest.approx(1.5)  # 2 rounds
+    assert parallel.chunked_amdahl_speedup(0.0, 4, 2) == pytest.approx(2.0)
+    assert parallel.chunked_amdahl_speedup(0.25, 3, 2) == pytest.approx(1 / (0.25 + 0.75 / 1.5))
+    for f in (0.0, 0.1, 0.5):  # chunks <= cores: plain Amdahl
+        assert parallel.chunked_amdahl_speedup(f, 4, 8) == pytest.approx(
+            parallel.amdahl_speedup(f, 4))
+    with pytest.raises(ValueError, match="serial fraction"):
+        parallel.chunked_amdahl_speedup(1.2, 2, 2)
+    with pytest.raises(ValueError, match="at least 1"):
+        parallel.chunked_amdahl_speedup(0.1, 0, 2)
+
+
 def test_training_run_is_deterministic_and_learns() -> None:
     first = parallel.train_logistic_regression(0.5, seed=3, steps=200)
     assert first == parallel.train_logistic_regression(0.5, seed=3, steps=200)
@@ -239,8 +252,8 @@ def test_measurements_have_expected_shape() -> None:
     assert np.allclose(scaling.loc[scaling["workers"] == 1, "speedup"], 1.0)
     amdahl = parallel.measure_amdahl((0.0, 0.5), workers=(1, 2), n=10_000, rounds=2)
     assert len(amdahl) == 4
-    assert np.allclose(amdahl["Amdahl (min(p, cores))"].iloc[:2],
-                       [1.0, parallel.amdahl_speedup(0.0, min(2, parallel.usable_cores()))])
+    assert np.allclose(amdahl["Amdahl (p chunks on the cores)"].iloc[:2],
+                       [1.0, parallel.chunked_amdahl_speedup(0.0, 2, parallel.usable_cores())])
     with pytest.raises(ValueError, match="unknown kernels"):
         parallel.measure_scaling(kernels=("fft",))
     with pytest.raises(ValueError, match="workers"):
@@ -283,6 +296,9 @@ def test_scaling_summary_reasons() -> None:
     lines = parallel.scaling_summary(table)
     assert len(lines) == 5 and "microseconds" in lines[0] and "memory-bound" in lines[1]
     assert lines[3].endswith("scales") and "bandwidth, not the cores" in lines[4]
+    short = table.assign(seconds=[1e-6, 5e-5, 3e-5, 8e-5, 1e-6, 5e-5, 1e-2, 5.2e-3],
+                         speedup=[1.0, 0.02, 1.0, 0.4, 1.0, 0.02, 1.0, 1.92])
+    assert "thread hand-off (~50 us at n = 12)" in parallel.scaling_summary(short)[1]
     busy = table.assign(speedup=[1.0, 0.02, 1.0, 1.1, 1.0, 0.02, 1.0, 1.05])
     assert "cannot separate" in parallel.scaling_summary(busy)[-1]
     with pytest.raises(ValueError, match="columns"):

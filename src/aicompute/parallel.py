@@ -53,6 +53,7 @@ __all__ = [
     "vector_add_intensity",
     "intensity_conventions",
     "task_schedule_speedup",
+    "chunked_amdahl_speedup",
     "train_logistic_regression",
     "measure_scaling",
     "measure_amdahl",
@@ -435,6 +436,17 @@ def task_schedule_speedup(tasks: int, workers: int) -> float:
     return tasks / math.ceil(tasks / workers)
 
 
+def chunked_amdahl_speedup(serial_fraction: float, chunks: int, cores: int) -> float:
+    """Amdahl's law when the parallel part is cut into ``chunks`` equal pieces on ``cores`` cores.
+
+    The pieces run in ``ceil(chunks / cores)`` rounds, so the parallel part speeds up by
+    :func:`task_schedule_speedup` ``(chunks, cores)``, not by ``chunks``: three chunks on two
+    cores take two rounds, a speedup of 1.5. With ``chunks <= cores`` this is Amdahl's law.
+    """
+    f = float(_check_fraction(serial_fraction))
+    return 1.0 / (f + (1.0 - f) / task_schedule_speedup(chunks, cores))
+
+
 def train_logistic_regression(
     learning_rate: float, seed: int = 0, steps: int = 2000, samples: int = 400, features: int = 10
 ) -> float:
@@ -591,8 +603,9 @@ def measure_amdahl(
     """Measured speedup of the compute-bound ``sin`` kernel with a serial fraction we control.
 
     The first ``f n`` elements run on one thread, the rest on ``p`` threads. Returns rows with
-    the measured speedup (against one thread doing everything), Amdahl's prediction for
-    ``min(p, cores)`` processors, and the Karp-Flatt serial fraction the measurement implies.
+    the measured speedup (against one thread doing everything), Amdahl's prediction for ``p``
+    equal chunks on the machine's cores (:func:`chunked_amdahl_speedup`), and the Karp-Flatt
+    serial fraction the measurement implies.
     """
     workers = _check_workers_list(workers)
     fractions = [float(f) for f in serial_fractions]
@@ -614,7 +627,7 @@ def measure_amdahl(
         speedup = base / seconds
         rows.append({
             "serial fraction": f, "workers": p, "seconds": seconds, "speedup": speedup,
-            "Amdahl (min(p, cores))": amdahl_speedup(f, min(p, cores)),
+            "Amdahl (p chunks on the cores)": chunked_amdahl_speedup(f, p, cores),
             "Karp-Flatt": karp_flatt(speedup, p) if p > 1 else float("nan"),
         })
     return pd.DataFrame(rows)
@@ -699,12 +712,18 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
             raise ValueError(f"no row with {workers} workers for {kernel}, n={n}")
         speedups[(kernel, n)] = float(row["speedup"].iloc[0])
     scaled = {key: value >= 0.8 * workers for key, value in speedups.items()}
+    # The hand-off cost: what the threads took at the smallest size, where the work is nil.
+    smallest = scaling[(scaling["n"] == scaling["n"].min()) & (scaling["workers"] == workers)]
+    hand_off = float(smallest["seconds"].min())
     lines = []
     for (kernel, n), speedup in speedups.items():
         one = float(scaling[(scaling["kernel"] == kernel) & (scaling["n"] == n)
                             & (scaling["workers"] == 1)]["seconds"].iloc[0])
         if one < 1e-5:
             reason = "the work takes microseconds, so handing it to threads costs more"
+        elif one < 5 * hand_off and not scaled[(kernel, n)]:
+            reason = (f"the work is not much longer than the thread hand-off "
+                      f"(~{hand_off * 1e6:.0f} us at n = {int(smallest['n'].iloc[0]):,})")
         elif scaled[(kernel, n)]:
             reason = "scales"
         elif kernel == "add" and scaled.get(("sin", n), False):
