@@ -52,10 +52,10 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests
 
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 -p no:cacheprovider
 
 labs: $(STAMP)
-	$(BIN)/python -m pytest --nbval-lax labs -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval-lax labs --nbval-cell-timeout=300 -p no:cacheprovider
 
 book-check: book
 

@@ -26,7 +26,7 @@ def execute(path: Path) -> float:
     start = time.perf_counter()
     client = NotebookClient(
         notebook,
-        timeout=600,
+        timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
