@@ -10,7 +10,6 @@ JB_FLAGS := -W -n --keep-going
 # requirements.lock was resolved on this Python (major, minor); see `make lock`.
 LOCK_PYTHON := (3, 11)
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 # The lock pins torch's CPU build (torch==...+cpu). Where pip does not already find it (its
 # configuration here has it), point pip at PyTorch's CPU wheel index, as the GitHub workflows
 # do: PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu make test
@@ -52,7 +51,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests
 
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest --nbval notebooks --sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300 -p no:cacheprovider
 
 labs: $(STAMP)
 	$(BIN)/python -m pytest --nbval-lax labs --nbval-cell-timeout=300 -p no:cacheprovider
