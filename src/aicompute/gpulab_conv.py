@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, timing
+from aicompute import backend, flops, timing
 from aicompute.im2col import ConvShape
 
 __all__ = [
@@ -203,33 +203,17 @@ def _dtype(precision: str):
 
 
 def network_flops(net, board: tuple[int, int, int] = (48, 19, 19)) -> int:
-    """FLOPs of one evaluation of ``net``: 2 per multiply-add of every Conv2d and Linear layer."""
+    """FLOPs of one evaluation of ``net`` on one board, as PyTorch's ``FlopCounterMode`` counts
+    them (2 per multiply-add of convolutions and matrix products), via ``flops.torch_flops``."""
     import torch
 
     if len(board) != 3 or min(board) < 1:
         raise ValueError(f"board must be (planes, height, width), got {board}")
-    total = 0
-
-    def count(module, inputs, output):
-        nonlocal total
-        if isinstance(module, torch.nn.Conv2d):
-            per_output = module.in_channels // module.groups * module.kernel_size[0] \
-                * module.kernel_size[1]
-            total += 2 * output.numel() * per_output
-        elif isinstance(module, torch.nn.Linear):
-            total += 2 * output.numel() * module.in_features
-
-    hooks = [m.register_forward_hook(count) for m in net.modules()
-             if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))]
-    try:
-        with torch.no_grad():
-            first = next(net.parameters())
-            net(torch.zeros((1, *board), dtype=first.dtype, device=first.device))
-    finally:
-        for hook in hooks:
-            hook.remove()
+    first = next(net.parameters())
+    example = torch.zeros((1, *board), dtype=first.dtype, device=first.device)
+    total = flops.torch_flops(net, example)
     if total == 0:
-        raise ValueError("the network has no Conv2d or Linear layer to count")
+        raise ValueError("the network has no convolution or matrix product to count")
     return total
 
 
@@ -278,14 +262,14 @@ def evaluation_rate(
         if not error <= TOLERANCE[precision]:
             raise ValueError(f"{precision} evaluation differs from float64 by {error:.2e}")
         t = timing.benchmark(lambda: model(inputs), repeat=repeat, warmup=2, device=dev)
-    flops = network_flops(net, board)
+    per_evaluation = network_flops(net, board)
     return {
         "precision": precision,
         "device": device,
         "batch": batch,
         "seconds": t.median,
         "evaluations_per_s": batch / t.median,
-        "tflops": batch * flops / t.median / 1e12,
+        "tflops": batch * per_evaluation / t.median / 1e12,
         "rel_error": error,
     }
 
