@@ -244,3 +244,24 @@ def test_this_machine_is_described() -> None:
     assert cpu.model
     peak = hardware.estimated_cpu_peak_flops(cpu)
     assert peak is None or peak > 1e8
+
+
+@pytest.mark.parametrize(
+    ("family", "model_number", "bits"),
+    [(23, 1, 128), (23, 8, 128), (23, 0x31, 256), (25, 17, 256), (26, 2, 512), (21, 2, 128)],
+)
+def test_amd_datapath_width_by_generation(family: int, model_number: int, bits: int) -> None:
+    """Zen 1/Zen+ split AVX2 over 128-bit units; Zen 2-4 use 256-bit units; Zen 5 full width."""
+    cpu = hardware.CpuInfo(
+        model="AMD test",
+        logical_cores=1,
+        flags=frozenset({"avx512f", "avx2", "avx", "fma"}) if family >= 25 else frozenset(
+            {"avx2", "avx", "fma"}
+        ),
+        clock_ghz=1.0,
+        clock_source="test",
+        vendor="AuthenticAMD",
+        family=family,
+        model_number=model_number,
+    )
+    assert cpu.datapath_bits == (bits if family >= 25 else min(bits, 256))

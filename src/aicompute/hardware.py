@@ -48,6 +48,7 @@ class CpuInfo:
     clock_source: str
     vendor: str
     family: int | None
+    model_number: int | None = None
 
     @property
     def vector_bits(self) -> int:
@@ -64,11 +65,17 @@ class CpuInfo:
     def datapath_bits(self) -> int:
         """Width the FMA units actually compute per cycle (bits).
 
-        AMD Zen 4 (family 25, 0x19) accepts AVX-512 but executes it on 256-bit units, so its
-        throughput is that of 256-bit vectors; elsewhere the register width is the datapath.
+        AMD's cores before Zen 5 split wide vectors over narrower units: Zen 1 and Zen+ (family
+        23, 0x17, models below 0x30) and earlier families have 128-bit FMA units; Zen 2 to Zen 4
+        (the rest of family 23, and family 25) have 256-bit ones, even for AVX-512 on Zen 4.
+        Elsewhere the register width is the datapath.
         """
-        if self.vendor == "AuthenticAMD" and self.family is not None and self.family <= 25:
-            return min(self.vector_bits, 256)
+        if self.vendor == "AuthenticAMD" and self.family is not None:
+            early_zen = self.family == 23 and (self.model_number or 0) < 0x30
+            if self.family < 23 or early_zen:
+                return min(self.vector_bits, 128)
+            if self.family <= 25:
+                return min(self.vector_bits, 256)
         return self.vector_bits
 
     @property
@@ -130,6 +137,7 @@ def cpu_info(cpuinfo_text: str | None = None) -> CpuInfo:
         if match:
             clock, source = float(match.group(1)), "model name"
     family = fields.get("cpu family")
+    model_field = fields.get("model")
     return CpuInfo(
         model=re.sub(r"\s+", " ", model).strip(),
         logical_cores=int(cores or 1),
@@ -138,6 +146,7 @@ def cpu_info(cpuinfo_text: str | None = None) -> CpuInfo:
         clock_source=source or "unknown",
         vendor=fields.get("vendor_id", ""),
         family=int(family) if family and family.isdigit() else None,
+        model_number=int(model_field) if model_field and model_field.isdigit() else None,
     )
 
 
