@@ -27,7 +27,7 @@ def test_columns_and_kinds(table: pd.DataFrame) -> None:
     assert set(table["kind"]) <= {"cpu", "gpu", "manycore", "mobile-gpu"}
     assert table["name"].is_unique
     assert table["source"].str.strip().ne("").all()
-    assert table["year"].between(2010, 2026).all()
+    assert table["year"].between(2008, 2026).all()
     assert table["fp32_tflops"].notna().all()
     assert table["mem_bw_gbs"].notna().all()
 
