@@ -28,13 +28,13 @@ counts the FLOPs of a multilayer perceptron's training step by formula and with 
 
 from __future__ import annotations
 
-import operator
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from aicompute import validate
 from aicompute.claims import Claim, Finding, Verdict, check, register
 
 __all__ = [
@@ -78,15 +78,7 @@ ITEMSIZE = {"fp64": 8, "fp32": 4, "bf16": 2, "fp16": 2}
 
 def _count(name: str, value, minimum: int = 1) -> int:
     """A positive integer, or ``ValueError`` saying what was wrong."""
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
+    return validate.positive_integer(name, value, minimum)
 
 
 def itemsize(precision: str) -> int:

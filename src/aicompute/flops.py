@@ -28,6 +28,7 @@ from dataclasses import KW_ONLY, dataclass
 
 import pandas as pd
 
+from aicompute import validate
 from aicompute.im2col import ConvShape
 
 __all__ = [
@@ -46,15 +47,7 @@ __all__ = [
 
 
 def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
+    return validate.positive_integer(name, value)
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,13 @@ intensity argument, and the report's own matrix shapes for AlphaGo (192×9 and 9
 
 from __future__ import annotations
 
-import operator
 from dataclasses import KW_ONLY, dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from aicompute import data
+from aicompute import data, validate
 from aicompute.claims import Claim, Finding, Verdict, check, register
 from aicompute.timing import Timing, benchmark
 
@@ -52,12 +51,7 @@ __all__ = [
 
 
 def _as_int(name: str, value) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    return validate.integer(name, value)
 
 
 def _output_size(size: int, kernel: int, stride: int, padding: int, axis: str) -> int:
