@@ -123,3 +123,32 @@ def test_synchronize_and_to_numpy_on_cpu() -> None:
 def test_describe_machine_names_the_cpu() -> None:
     line = backend.describe_machine()
     assert line.startswith("CPU: ") and "\n" not in line
+
+
+@pytest.mark.parametrize(
+    ("capability", "precision", "usable"),
+    [((7, 5), "bf16", False), ((7, 5), "tf32", False), ((7, 5), "fp16", True),
+     ((8, 0), "bf16", True), ((9, 0), "tf32", True)],
+)
+def test_cuda_precision_support_by_compute_capability(
+    monkeypatch, capability, precision, usable
+) -> None:
+    """TF32/BF16 tensor cores need Ampere (8.0); a T4 (7.5) only emulates BF16."""
+    import torch
+
+    monkeypatch.setattr(
+        backend, "torch_cuda_status", lambda: backend.GpuStatus(True, "stand-in GPU")
+    )
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=0: capability)
+    status = backend.cuda_precision_support(precision)
+    assert status.usable is usable
+    if not usable:
+        assert "8.0" in status.reason
+
+
+def test_cuda_precision_support_without_gpu_and_bad_input(monkeypatch) -> None:
+    monkeypatch.setenv(backend.FORCE_CPU_VARIABLE, "cpu")
+    backend.clear_cache()
+    assert not backend.cuda_precision_support("fp32").usable
+    with pytest.raises(ValueError, match="precision"):
+        backend.cuda_precision_support("fp8")

@@ -30,6 +30,7 @@ __all__ = [
     "synchronize",
     "to_numpy",
     "describe_machine",
+    "cuda_precision_support",
     "clear_cache",
 ]
 
@@ -92,6 +93,28 @@ def torch_cuda_status() -> GpuStatus:
     except Exception as error:
         return GpuStatus(False, f"CUDA present but unusable: {type(error).__name__}: {error}")
     return GpuStatus(True, "PyTorch ran a CUDA test kernel")
+
+
+def cuda_precision_support(precision: str) -> GpuStatus:
+    """Can this CUDA GPU run ``precision`` (fp64, fp32, tf32, fp16, bf16) fast through PyTorch?
+
+    TF32 and BF16 tensor cores arrived with compute capability 8.0 (Ampere). Older GPUs such as
+    the T4 (7.5) get ``usable=False`` for them, even though ``torch.cuda.is_bf16_supported()``
+    says yes there: it counts BF16 that is only emulated, which is slow.
+    """
+    if precision not in ("fp64", "fp32", "tf32", "fp16", "bf16"):
+        raise ValueError(f"precision must be fp64, fp32, tf32, fp16 or bf16, got {precision!r}")
+    status = torch_cuda_status()
+    if not status.usable:
+        return GpuStatus(False, f"no usable CUDA GPU ({status.reason})")
+    if precision in ("tf32", "bf16"):
+        major, _minor = importlib.import_module("torch").cuda.get_device_capability(0)
+        if major < 8:
+            return GpuStatus(
+                False,
+                f"{precision.upper()} tensor cores need compute capability 8.0 (Ampere) or newer",
+            )
+    return GpuStatus(True, f"{precision.upper()} on CUDA")
 
 
 def clear_cache() -> None:

@@ -111,15 +111,9 @@ def supported(library: str, precision: str, device: str) -> tuple[bool, str]:
         return False, "CuPy has no bfloat16 arrays; TF32 is a global switch (CUPY_TF32)"
     # torch
     if device == "cuda":
-        if not backend.torch_cuda_status().usable:
-            return False, "PyTorch has no usable CUDA GPU here"
-        torch = importlib.import_module("torch")
-        major, _minor = torch.cuda.get_device_capability(0)
-        if precision == "tf32" and major < 8:
-            return False, "TF32 tensor cores need compute capability 8.0 (Ampere) or newer"
-        if precision == "bf16" and major < 8:
-            # torch.cuda.is_bf16_supported() also says yes where BF16 is only emulated (Turing)
-            return False, "BF16 tensor cores need compute capability 8.0 (Ampere) or newer"
+        status = backend.cuda_precision_support(precision)
+        if not status.usable:
+            return False, status.reason
         return True, "cuBLAS through PyTorch"
     if precision in ("fp64", "fp32", "bf16"):
         return True, "PyTorch's CPU BLAS"

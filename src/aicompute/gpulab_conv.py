@@ -185,15 +185,8 @@ def supported(precision: str, device: str) -> tuple[bool, str]:
         if precision in ("fp32", "bf16"):
             return True, "PyTorch CPU (oneDNN)"
         return False, f"{precision.upper()} has no fast CPU path"
-    if not backend.torch_cuda_status().usable:
-        return False, "no usable CUDA GPU"
-    torch = importlib.import_module("torch")
-    major, _ = torch.cuda.get_device_capability(0)
-    if precision == "tf32" and major < 8:
-        return False, "TF32 needs compute capability 8.0 (Ampere) or newer"
-    if precision == "bf16" and major < 8:  # is_bf16_supported() also counts emulation
-        return False, "BF16 tensor cores need compute capability 8.0 (Ampere) or newer"
-    return True, "cuDNN"
+    status = backend.cuda_precision_support(precision)
+    return (True, "cuDNN") if status.usable else (False, status.reason)
 
 
 def _dtype(precision: str):
