@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import types
 
@@ -136,9 +137,8 @@ def test_cuda_precision_support_by_compute_capability(
     """TF32/BF16 tensor cores need Ampere (8.0); a T4 (7.5) only emulates BF16."""
     import torch
 
-    monkeypatch.setattr(
-        backend, "torch_cuda_status", lambda: backend.GpuStatus(True, "stand-in GPU")
-    )
+    stand_in = functools.cache(lambda: backend.GpuStatus(True, "stand-in GPU"))
+    monkeypatch.setattr(backend, "torch_cuda_status", stand_in)
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=0: capability)
     status = backend.cuda_precision_support(precision)
     assert status.usable is usable
