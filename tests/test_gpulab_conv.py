@@ -6,16 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from aicompute import backend, im2col
 from aicompute import gpulab_conv as gc
-
-
-@pytest.fixture
-def cpu_only(monkeypatch):
-    monkeypatch.setenv("AICOMPUTE_DEVICE", "cpu")
-    backend.clear_cache()
-    yield
-    backend.clear_cache()
+from aicompute import im2col
 
 
 @pytest.mark.parametrize("kernel, stride, padding", [(1, 1, 0), (3, 1, 1), (5, 1, 2), (3, 2, 0),

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aicompute import backend
 from aicompute import gpulab_pcie as gp
-
-
-@pytest.fixture
-def cpu_only(monkeypatch):
-    monkeypatch.setenv("AICOMPUTE_DEVICE", "cpu")
-    backend.clear_cache()
-    yield
-    backend.clear_cache()
 
 
 def test_offload_work() -> None:

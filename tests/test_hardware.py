@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from factories import make_cpu
 
 from aicompute import hardware
 
@@ -191,41 +192,32 @@ def test_cpu_info_parses_an_arm_features_line() -> None:
     assert cpu.family is None
 
 
-def _cpu(**changes: object) -> hardware.CpuInfo:
-    fields: dict[str, object] = dict(
-        model="test", logical_cores=4, flags=frozenset({"sse2", "avx", "avx2", "fma"}),
-        clock_ghz=2.0, clock_source="test", vendor="GenuineIntel", family=6,
-    )
-    fields.update(changes)
-    return hardware.CpuInfo(**fields)  # type: ignore[arg-type]
-
-
 def test_estimated_peak_arithmetic() -> None:
-    cpu = _cpu()  # 4 cores x 2 GHz, AVX2 (256-bit), FMA, 2 FMA units
+    cpu = make_cpu()  # 4 cores x 2 GHz, AVX2 (256-bit), FMA, 2 FMA units
     assert hardware.estimated_cpu_peak_flops(cpu, bits=64) == pytest.approx(4 * 2e9 * 4 * 2 * 2)
     assert hardware.estimated_cpu_peak_flops(cpu, bits=32) == pytest.approx(4 * 2e9 * 8 * 2 * 2)
     assert hardware.estimated_cpu_peak_flops(cpu, bits=64, fma_units=1) == pytest.approx(64e9)
-    no_fma = _cpu(flags=frozenset({"sse2", "avx"}))
+    no_fma = make_cpu(flags=frozenset({"sse2", "avx"}))
     assert hardware.estimated_cpu_peak_flops(no_fma, bits=64) == pytest.approx(4 * 2e9 * 4 * 2)
-    zen4 = _cpu(flags=frozenset({"avx512f", "fma"}), vendor="AuthenticAMD", family=25)
+    zen4 = make_cpu(flags=frozenset({"avx512f", "fma"}), vendor="AuthenticAMD", family=25)
     assert hardware.estimated_cpu_peak_flops(zen4, bits=64) == pytest.approx(4 * 2e9 * 4 * 2 * 2)
 
 
 def test_datasheet_cpu_rows_follow_the_same_formula(table: pd.DataFrame) -> None:
     """The derived CPU peaks in the table equal the estimate for that CPU's cores and clock."""
     ryzen = table.set_index("name").loc["Ryzen 9 7950X"]
-    cpu = _cpu(logical_cores=16, clock_ghz=ryzen["boost_clock_mhz"] / 1e3,
+    cpu = make_cpu(logical_cores=16, clock_ghz=ryzen["boost_clock_mhz"] / 1e3,
                flags=frozenset({"avx512f", "fma"}), vendor="AuthenticAMD", family=25)
     assert hardware.estimated_cpu_peak_flops(cpu, bits=64) / 1e12 == pytest.approx(
         ryzen["fp64_tflops"], rel=1e-3)
     xeon = table.set_index("name").loc["Xeon E5-2699 v4"]
-    cpu = _cpu(logical_cores=22, clock_ghz=xeon["boost_clock_mhz"] / 1e3)
+    cpu = make_cpu(logical_cores=22, clock_ghz=xeon["boost_clock_mhz"] / 1e3)
     assert hardware.estimated_cpu_peak_flops(cpu, bits=32) / 1e12 == pytest.approx(
         xeon["fp32_tflops"], rel=1e-3)
 
 
 def test_estimated_peak_is_none_without_a_clock() -> None:
-    assert hardware.estimated_cpu_peak_flops(_cpu(clock_ghz=None)) is None
+    assert hardware.estimated_cpu_peak_flops(make_cpu(clock_ghz=None)) is None
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -235,7 +227,7 @@ def test_estimated_peak_is_none_without_a_clock() -> None:
 ])
 def test_estimated_peak_rejects_bad_arguments(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        hardware.estimated_cpu_peak_flops(_cpu(), **kwargs)
+        hardware.estimated_cpu_peak_flops(make_cpu(), **kwargs)
 
 
 def test_this_machine_is_described() -> None:
@@ -252,16 +244,7 @@ def test_this_machine_is_described() -> None:
 )
 def test_amd_datapath_width_by_generation(family: int, model_number: int, bits: int) -> None:
     """Zen 1/Zen+ split AVX2 over 128-bit units; Zen 2-4 use 256-bit units; Zen 5 full width."""
-    cpu = hardware.CpuInfo(
-        model="AMD test",
-        logical_cores=1,
-        flags=frozenset({"avx512f", "avx2", "avx", "fma"}) if family >= 25 else frozenset(
-            {"avx2", "avx", "fma"}
-        ),
-        clock_ghz=1.0,
-        clock_source="test",
-        vendor="AuthenticAMD",
-        family=family,
-        model_number=model_number,
-    )
+    flags = {"avx2", "avx", "fma"} | ({"avx512f"} if family >= 25 else set())
+    cpu = make_cpu(flags=frozenset(flags), vendor="AuthenticAMD", family=family,
+                   model_number=model_number)
     assert cpu.datapath_bits == (bits if family >= 25 else min(bits, 256))

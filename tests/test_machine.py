@@ -10,17 +10,14 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from factories import make_cpu
 
 from aicompute import hardware, machine  # noqa: E402
 
 
 def _cpu(**changes: object) -> hardware.CpuInfo:
-    fields: dict[str, object] = dict(
-        model="Test CPU", logical_cores=8, flags=frozenset({"sse2", "avx", "avx2", "fma"}),
-        clock_ghz=3.0, clock_source="test", vendor="GenuineIntel", family=6,
-    )
-    fields.update(changes)
-    return hardware.CpuInfo(**fields)  # type: ignore[arg-type]
+    """An 8-core 3 GHz variant of the shared test CPU."""
+    return make_cpu(**{"model": "Test CPU", "logical_cores": 8, "clock_ghz": 3.0, **changes})
 
 
 def test_era_splits_at_the_report_year() -> None:
