@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from aicompute import backend
 from aicompute import gpulab_blas as gb
 
 
@@ -121,19 +122,19 @@ def test_best_rates_and_plot() -> None:
         gb.plot_levels(table.iloc[0:0])
 
 
-def test_set_cpu_threads() -> None:
+def test_set_cpu_threads_lives_in_backend() -> None:
     import torch
 
     before = torch.get_num_threads()
     try:
-        counts = gb.set_cpu_threads(1)
+        counts = backend.set_cpu_threads(1)
         assert counts["torch"] == 1 and torch.get_num_threads() == 1
         assert all(value == 1 for value in counts.values())
     finally:
-        gb.set_cpu_threads(before)
+        backend.set_cpu_threads(before)
     for bad in (0, -1, 1.5, True):
         with pytest.raises(ValueError):
-            gb.set_cpu_threads(bad)
+            backend.set_cpu_threads(bad)
 
 
 def test_largest_size_rates() -> None:

@@ -678,7 +678,7 @@ def time_training_step(widths=REFERENCE_MLP, batch: int = 128, *, seed: int = 0,
     The products are replayed with ``torch.mm`` on tensors of the step's shapes (forward, weight
     and input gradients), so ``gemm_share_of_time`` is the share of the step's time that GEMM
     alone would take. Returns seconds (median), GFLOP/s of each and the shares of FLOPs and time.
-    Set the thread count first (``gpulab_blas.set_cpu_threads``) on a shared machine.
+    Set the thread count first (``backend.set_cpu_threads``) on a shared machine.
     """
     import torch
 

@@ -24,9 +24,7 @@ precision.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -51,7 +49,6 @@ __all__ = [
     "best_rates",
     "largest_size_rates",
     "plot_levels",
-    "set_cpu_threads",
 ]
 
 OPS = ("axpy", "gemv", "gemm")
@@ -442,43 +439,3 @@ def largest_size_rates(table: pd.DataFrame) -> pd.DataFrame:
     keys = ["op", "library", "precision", "device"]
     largest = table[table["n"] == table.groupby(keys)["n"].transform("max")]
     return best_rates(largest)
-
-
-_OPENBLAS_SETTERS = ("openblas_set_num_threads", "openblas_set_num_threads64_",
-                     "scipy_openblas_set_num_threads", "scipy_openblas_set_num_threads64_")
-_OPENBLAS_GETTERS = tuple(name.replace("_set_", "_get_") for name in _OPENBLAS_SETTERS)
-
-
-def set_cpu_threads(threads: int) -> dict[str, int]:
-    """Run the CPU side of the labs on ``threads`` threads; returns each library's count after.
-
-    Sets every OpenBLAS loaded in this process (NumPy's and SciPy's each bundle one; found in
-    ``/proc/self/maps`` on Linux, as ``threadpoolctl`` does) and PyTorch's intra-op pool. On a
-    shared machine, multi-threaded BLAS can stall for whole scheduler time slices when another
-    process holds a core, so one thread gives a steadier, comparable baseline.
-    """
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive integer, got {threads!r}")
-    import torch
-
-    importlib.import_module("scipy.linalg")  # loads SciPy's own OpenBLAS, so it is set too
-    torch.set_num_threads(threads)
-    counts = {"torch": torch.get_num_threads()}
-    maps = "/proc/self/maps"
-    if not os.path.exists(maps):
-        return counts
-    with open(maps, encoding="utf-8", errors="replace") as handle:
-        paths = sorted({line.split()[-1] for line in handle
-                        if "openblas" in line.lower() and ".so" in line})
-    for path in paths:
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for setter, getter in zip(_OPENBLAS_SETTERS, _OPENBLAS_GETTERS, strict=True):
-            if hasattr(library, setter):
-                getattr(library, setter)(ctypes.c_int(threads))
-                count = getattr(library, getter)() if hasattr(library, getter) else threads
-                counts[os.path.basename(path).split("-")[0]] = int(count)
-                break
-    return counts
