@@ -42,8 +42,8 @@ class _Kernel:
 class _RawModule:
     log: list = []
 
-    def __init__(self, code, options, name_expressions):
-        assert code == gr.FMA_KERNEL_SOURCE and "-std=c++14" in options
+    def __init__(self, code, options=(), name_expressions=()):
+        assert code == gr.FMA_KERNEL_SOURCE and not any("std" in o for o in options)
         self.names = list(name_expressions)
 
     def get_function(self, name):

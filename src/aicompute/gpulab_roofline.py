@@ -210,8 +210,9 @@ class FmaSweep:
 def _gpu_sweep(ks, n, dtype, repeat) -> list[dict]:
     cupy = importlib.import_module("cupy")
     names = [fma_kernel_name(k, dtype) for k in ks]
-    module = cupy.RawModule(code=FMA_KERNEL_SOURCE, options=("-std=c++14",),
-                            name_expressions=names)
+    # No -std flag: the kernel needs only templates, which NVRTC's default dialect has (C++17
+    # since CUDA 11), and a named dialect can be one that a newer NVRTC has dropped.
+    module = cupy.RawModule(code=FMA_KERNEL_SOURCE, name_expressions=names)
     scalar = dtype.type
     grid = math.ceil(n / (BLOCK_THREADS * ILP))
     rng = np.random.default_rng(7)
