@@ -16,6 +16,13 @@ def test_benchmark_counts_warmup_and_samples() -> None:
     assert len(result.samples) == 5 and result.number == 4 and result.device == "cpu"
 
 
+def test_warmup_seconds_keeps_warming_until_the_time_has_passed() -> None:
+    calls = []
+    timing.benchmark(lambda: (calls.append(1), time.sleep(0.01)), repeat=3, warmup=1, number=1,
+                     warmup_seconds=0.1)
+    assert len(calls) - 3 >= 9  # about 0.1 s of 10 ms calls before the 3 timed ones
+
+
 def test_benchmark_measures_a_known_sleep() -> None:
     result = timing.benchmark(lambda: time.sleep(0.005), repeat=3, warmup=1, number=1)
     assert 0.004 < result.median < 0.05
@@ -39,7 +46,8 @@ def test_statistics() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"repeat": 2}, {"warmup": -1}, {"number": 0}, {"min_sample_time": 0.0}],
+    [{"repeat": 2}, {"warmup": -1}, {"number": 0}, {"min_sample_time": 0.0},
+     {"warmup_seconds": -0.1}, {"warmup_seconds": float("nan")}],
 )
 def test_bad_arguments_raise(kwargs) -> None:
     with pytest.raises(ValueError):

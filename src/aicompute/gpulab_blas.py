@@ -348,8 +348,12 @@ def sweep(
     check_size: int = 96,
     repeat: int = 5,
     min_sample_time: float = 0.01,
+    warmup_seconds: float | None = None,
 ) -> pd.DataFrame:
     """Time every op at every size for each ``(library, precision)``; check each one first.
+
+    ``warmup_seconds`` (default 0.1 s on a GPU, none on the CPU) keeps each call running before
+    it is timed, so the GPU is back at its working clock after the host prepared the operands.
 
     Returns one row per measurement: op, library, precision, device, n, flops, bytes,
     intensity (FLOP/byte), seconds (median), gflops, gbs, rel_error (from the check at
@@ -357,6 +361,8 @@ def sweep(
     """
     if check_size < 2:
         raise ValueError(f"check_size must be at least 2, got {check_size}")
+    if warmup_seconds is None:
+        warmup_seconds = 0.1 if device == "cuda" else 0.0
     rows = []
     for library, precision in combos:
         for op in ops:
@@ -371,7 +377,8 @@ def sweep(
             for n in (sizes or {}).get(op, default_sizes(op, device)):
                 operation = prepare(op, n, library, precision, device, seed=2)
                 t = timing.benchmark(operation.run, repeat=repeat, warmup=1,
-                                     min_sample_time=min_sample_time, device=operation.sync)
+                                     min_sample_time=min_sample_time,
+                                     warmup_seconds=warmup_seconds, device=operation.sync)
                 flops, nbytes = operation.work
                 rows.append({
                     "op": op, "library": library, "precision": precision, "device": device,

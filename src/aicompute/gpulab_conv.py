@@ -29,6 +29,7 @@ from aicompute.im2col import ConvShape
 __all__ = [
     "PRECISIONS",
     "TOLERANCE",
+    "GPU_WARMUP_SECONDS",
     "array_module_of",
     "im2col_xp",
     "conv2d_gemm_xp",
@@ -46,6 +47,8 @@ PRECISIONS = ("fp32", "tf32", "fp16", "bf16")
 TOLERANCE = {"fp64": 1e-10, "fp32": 1e-4, "tf32": 1e-2, "fp16": 1e-2, "bf16": 3e-2}
 #: Boards of each batch checked against float64 before timing.
 CHECK_BOARDS = 4
+#: Seconds each GPU measurement keeps running before it is timed (back to the working clock).
+GPU_WARMUP_SECONDS = 0.2
 
 
 def array_module_of(array) -> types.ModuleType:
@@ -137,6 +140,8 @@ def time_layer(shape: ConvShape, *, xp=None, device=None, repeat: int = 5,
 
     Both results are checked against float64 first (relative error at most 1e-4; TF32 is
     switched off so both sides compute in FP32). Returns seconds and GFLOP/s of each method.
+    On a GPU each method runs for :data:`GPU_WARMUP_SECONDS` before it is timed: the float64
+    check on the host leaves the GPU idle, and an idle GPU drops its clock.
     """
     import torch
     import torch.nn.functional as F
@@ -149,6 +154,7 @@ def time_layer(shape: ConvShape, *, xp=None, device=None, repeat: int = 5,
                          stride=s, padding=p).numpy()
     x_xp, w_xp = xp.asarray(x), xp.asarray(w)
     x_t, w_t = torch.from_numpy(x).to(device), torch.from_numpy(w).to(device)
+    warm = GPU_WARMUP_SECONDS if device.type == "cuda" or backend.on_gpu(xp) else 0.0
     with _tf32(False):
         ours = backend.to_numpy(conv2d_gemm_xp(x_xp, w_xp, s, p))
         theirs = F.conv2d(x_t, w_t, stride=s, padding=p).cpu().numpy()
@@ -157,11 +163,11 @@ def time_layer(shape: ConvShape, *, xp=None, device=None, repeat: int = 5,
             if not error <= 1e-4:
                 raise ValueError(f"{label} is wrong: relative error {error:.2e}")
         lowering = timing.benchmark(lambda: im2col_xp(x_xp, shape.kernel, s, p), repeat=repeat,
-                                    device=xp)
+                                    warmup_seconds=warm, device=xp)
         gemm = timing.benchmark(lambda: conv2d_gemm_xp(x_xp, w_xp, s, p), repeat=repeat,
-                                device=xp)
+                                warmup_seconds=warm, device=xp)
         conv = timing.benchmark(lambda: F.conv2d(x_t, w_t, stride=s, padding=p), repeat=repeat,
-                                device=device)
+                                warmup_seconds=warm, device=device)
     return {
         "batch": shape.batch,
         "im2col_s": lowering.median,
@@ -254,7 +260,8 @@ def evaluation_rate(
         error = float(torch.linalg.norm(got - reference) / torch.linalg.norm(reference))
         if not error <= TOLERANCE[precision]:
             raise ValueError(f"{precision} evaluation differs from float64 by {error:.2e}")
-        t = timing.benchmark(lambda: model(inputs), repeat=repeat, warmup=2, device=dev)
+        t = timing.benchmark(lambda: model(inputs), repeat=repeat, warmup=2, device=dev,
+                             warmup_seconds=GPU_WARMUP_SECONDS if dev.type == "cuda" else 0.0)
     per_evaluation = network_flops(net, board)
     return {
         "precision": precision,

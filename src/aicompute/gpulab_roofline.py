@@ -422,8 +422,10 @@ def sm_clock_mhz_under_load(
 ) -> float | None:
     """Median SM clock (MHz) that ``nvidia-smi`` reports while ``launch`` keeps the GPU busy.
 
-    ``launch`` queues GPU work (asynchronously); it is called repeatedly from a thread for about
-    ``seconds`` while the clock is read. Returns ``None`` without a GPU or ``nvidia-smi``.
+    ``launch`` queues GPU work (asynchronously); it is called repeatedly, in this thread, while a
+    second thread reads the clock for about ``seconds``. (The GPU work stays in the calling
+    thread: a thread that never used CUDA has no current CUDA context for cuBLAS.) Returns
+    ``None`` without a GPU or ``nvidia-smi``.
     """
     if samples < 1 or seconds <= 0:
         raise ValueError("samples must be >= 1 and seconds positive")
@@ -432,25 +434,27 @@ def sm_clock_mhz_under_load(
     if shutil.which("nvidia-smi") is None:
         return None
     stop = threading.Event()
+    readings: list[float] = []
 
-    def busy() -> None:
-        while not stop.is_set():
-            launch()
-            backend.synchronize()
-
-    worker = threading.Thread(target=busy, daemon=True)
-    worker.start()
-    readings = []
-    try:
+    def read_clock() -> None:
         stop.wait(0.2)  # let the clock settle under load
         for _ in range(samples):
+            if stop.is_set():
+                return
             value = _query_sm_clock_mhz()
             if value is not None:
                 readings.append(value)
             stop.wait(seconds / samples)
+
+    reader = threading.Thread(target=read_clock, daemon=True)
+    reader.start()
+    try:
+        while reader.is_alive():
+            launch()
+            backend.synchronize()
     finally:
         stop.set()
-        worker.join()
+        reader.join()
     return statistics.median(readings) if readings else None
 
 

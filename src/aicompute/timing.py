@@ -66,6 +66,7 @@ def benchmark(
     warmup: int = 2,
     number: int | None = None,
     min_sample_time: float = 0.02,
+    warmup_seconds: float = 0.0,
     device=None,
 ) -> Timing:
     """Time ``fn()``: median and spread of seconds per call.
@@ -75,6 +76,9 @@ def benchmark(
         repeat: number of timed samples (at least 3, for a median that means something).
         warmup: untimed calls first (compilation, caches, allocator).
         number: calls per sample; ``None`` chooses it so a sample takes ``min_sample_time``.
+        warmup_seconds: keep warming up until this much time has passed, too. A GPU that sat
+            idle (while the host prepared data or checked a result) drops to a low clock and
+            needs to be kept busy for a while before it runs at its working clock again.
         device: what to synchronise: an array module, a ``torch.device``, ``"cpu"``/``"cuda"``,
             or ``None`` for every usable GPU library.
     """
@@ -86,6 +90,8 @@ def benchmark(
         raise ValueError(f"number must be at least 1, got {number}")
     if min_sample_time <= 0:
         raise ValueError(f"min_sample_time must be positive, got {min_sample_time}")
+    if not warmup_seconds >= 0:
+        raise ValueError(f"warmup_seconds must be non-negative, got {warmup_seconds}")
 
     def timed(calls: int) -> float:
         backend.synchronize(device)
@@ -95,8 +101,10 @@ def benchmark(
         backend.synchronize(device)
         return time.perf_counter() - start
 
-    for _ in range(warmup):
+    calls, warm_start = 0, time.perf_counter()
+    while calls < warmup or time.perf_counter() - warm_start < warmup_seconds:
         timed(1)
+        calls += 1
     if number is None:
         number = 1
         while True:
