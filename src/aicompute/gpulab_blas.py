@@ -348,12 +348,12 @@ def sweep(
     check_size: int = 96,
     repeat: int = 5,
     min_sample_time: float = 0.01,
-    warmup_seconds: float | None = None,
+    gpu_warmup_seconds: float = 0.1,
 ) -> pd.DataFrame:
     """Time every op at every size for each ``(library, precision)``; check each one first.
 
-    ``warmup_seconds`` (default 0.1 s on a GPU, none on the CPU) keeps each call running before
-    it is timed, so the GPU is back at its working clock after the host prepared the operands.
+    On a GPU each call runs for ``gpu_warmup_seconds`` before it is timed, so the GPU is back
+    at its working clock after the host prepared the operands.
 
     Returns one row per measurement: op, library, precision, device, n, flops, bytes,
     intensity (FLOP/byte), seconds (median), gflops, gbs, rel_error (from the check at
@@ -361,8 +361,6 @@ def sweep(
     """
     if check_size < 2:
         raise ValueError(f"check_size must be at least 2, got {check_size}")
-    if warmup_seconds is None:
-        warmup_seconds = 0.1 if device == "cuda" else 0.0
     rows = []
     for library, precision in combos:
         for op in ops:
@@ -378,7 +376,8 @@ def sweep(
                 operation = prepare(op, n, library, precision, device, seed=2)
                 t = timing.benchmark(operation.run, repeat=repeat, warmup=1,
                                      min_sample_time=min_sample_time,
-                                     warmup_seconds=warmup_seconds, device=operation.sync)
+                                     gpu_warmup_seconds=gpu_warmup_seconds,
+                                     device=operation.sync)
                 flops, nbytes = operation.work
                 rows.append({
                     "op": op, "library": library, "precision": precision, "device": device,

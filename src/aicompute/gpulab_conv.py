@@ -154,7 +154,6 @@ def time_layer(shape: ConvShape, *, xp=None, device=None, repeat: int = 5,
                          stride=s, padding=p).numpy()
     x_xp, w_xp = xp.asarray(x), xp.asarray(w)
     x_t, w_t = torch.from_numpy(x).to(device), torch.from_numpy(w).to(device)
-    warm = GPU_WARMUP_SECONDS if device.type == "cuda" or backend.on_gpu(xp) else 0.0
     with _tf32(False):
         ours = backend.to_numpy(conv2d_gemm_xp(x_xp, w_xp, s, p))
         theirs = F.conv2d(x_t, w_t, stride=s, padding=p).cpu().numpy()
@@ -163,11 +162,11 @@ def time_layer(shape: ConvShape, *, xp=None, device=None, repeat: int = 5,
             if not error <= 1e-4:
                 raise ValueError(f"{label} is wrong: relative error {error:.2e}")
         lowering = timing.benchmark(lambda: im2col_xp(x_xp, shape.kernel, s, p), repeat=repeat,
-                                    warmup_seconds=warm, device=xp)
+                                    gpu_warmup_seconds=GPU_WARMUP_SECONDS, device=xp)
         gemm = timing.benchmark(lambda: conv2d_gemm_xp(x_xp, w_xp, s, p), repeat=repeat,
-                                warmup_seconds=warm, device=xp)
+                                gpu_warmup_seconds=GPU_WARMUP_SECONDS, device=xp)
         conv = timing.benchmark(lambda: F.conv2d(x_t, w_t, stride=s, padding=p), repeat=repeat,
-                                warmup_seconds=warm, device=device)
+                                gpu_warmup_seconds=GPU_WARMUP_SECONDS, device=device)
     return {
         "batch": shape.batch,
         "im2col_s": lowering.median,
@@ -261,7 +260,7 @@ def evaluation_rate(
         if not error <= TOLERANCE[precision]:
             raise ValueError(f"{precision} evaluation differs from float64 by {error:.2e}")
         t = timing.benchmark(lambda: model(inputs), repeat=repeat, warmup=2, device=dev,
-                             warmup_seconds=GPU_WARMUP_SECONDS if dev.type == "cuda" else 0.0)
+                             gpu_warmup_seconds=GPU_WARMUP_SECONDS)
     per_evaluation = network_flops(net, board)
     return {
         "precision": precision,

@@ -66,7 +66,7 @@ def benchmark(
     warmup: int = 2,
     number: int | None = None,
     min_sample_time: float = 0.02,
-    warmup_seconds: float = 0.0,
+    gpu_warmup_seconds: float = 0.0,
     device=None,
 ) -> Timing:
     """Time ``fn()``: median and spread of seconds per call.
@@ -76,9 +76,10 @@ def benchmark(
         repeat: number of timed samples (at least 3, for a median that means something).
         warmup: untimed calls first (compilation, caches, allocator).
         number: calls per sample; ``None`` chooses it so a sample takes ``min_sample_time``.
-        warmup_seconds: keep warming up until this much time has passed, too. A GPU that sat
-            idle (while the host prepared data or checked a result) drops to a low clock and
-            needs to be kept busy for a while before it runs at its working clock again.
+        gpu_warmup_seconds: when ``device`` is a GPU, keep warming up until this much time has
+            passed, too. A GPU that sat idle (while the host prepared data or checked a result)
+            drops to a low clock and needs to be kept busy for a while before it runs at its
+            working clock again. Ignored on the CPU.
         device: what to synchronise: an array module, a ``torch.device``, ``"cpu"``/``"cuda"``,
             or ``None`` for every usable GPU library.
     """
@@ -90,8 +91,9 @@ def benchmark(
         raise ValueError(f"number must be at least 1, got {number}")
     if min_sample_time <= 0:
         raise ValueError(f"min_sample_time must be positive, got {min_sample_time}")
-    if not warmup_seconds >= 0:
-        raise ValueError(f"warmup_seconds must be non-negative, got {warmup_seconds}")
+    if not gpu_warmup_seconds >= 0:
+        raise ValueError(f"gpu_warmup_seconds must be non-negative, got {gpu_warmup_seconds}")
+    warmup_seconds = gpu_warmup_seconds if _device_name(device) != "cpu" else 0.0
 
     def timed(calls: int) -> float:
         backend.synchronize(device)
