@@ -128,8 +128,13 @@ def test_describe_machine_names_the_cpu() -> None:
 
 @pytest.mark.parametrize(
     ("capability", "precision", "usable"),
-    [((7, 5), "bf16", False), ((7, 5), "tf32", False), ((7, 5), "fp16", True),
-     ((8, 0), "bf16", True), ((9, 0), "tf32", True)],
+    [
+        ((7, 5), "bf16", False),
+        ((7, 5), "tf32", False),
+        ((7, 5), "fp16", True),
+        ((8, 0), "bf16", True),
+        ((9, 0), "tf32", True),
+    ],
 )
 def test_cuda_precision_support_by_compute_capability(
     monkeypatch, capability, precision, usable

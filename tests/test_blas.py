@@ -39,7 +39,8 @@ def test_gemm_matches_roofline_module():
     for n in (16, 100, 1024):
         assert blas.intensity("gemm", n) == pytest.approx(roofline.gemm_intensity(n, n, n, 8))
         assert blas.gemm_work(n, n, n, beta=True).intensity == pytest.approx(
-            roofline.gemm_intensity(n, n, n, 8, read_c=True))
+            roofline.gemm_intensity(n, n, n, 8, read_c=True)
+        )
 
 
 def test_intensity_table_shape():
@@ -95,8 +96,9 @@ def test_mlp_structure():
 
 
 def test_share_grows_with_batch_and_attainable_fraction():
-    table = blas.share_by_batch((784, 256, 10), batches=(1, 16, 256),
-                                peak_flops=5e12, bandwidth=300e9)
+    table = blas.share_by_batch(
+        (784, 256, 10), batches=(1, 16, 256), peak_flops=5e12, bandwidth=300e9
+    )
     assert table["gemm_share"].is_monotonic_increasing
     assert table["attainable_fraction"].is_monotonic_increasing
     assert table["attainable_fraction"].iloc[0] < 0.1
@@ -107,13 +109,20 @@ def test_time_training_step_tiny():
     result = blas.time_training_step((32, 16, 4), batch=8, repeat=3)
     assert result["step_seconds"] > 0 and result["gemm_seconds"] > 0
     assert 0 < result["gemm_share_of_time"]
-    assert result["gemm_share_of_flops"] == blas.mlp_summary(
-        blas.mlp_operations((32, 16, 4), 8))["gemm_share"]
+    assert (
+        result["gemm_share_of_flops"]
+        == blas.mlp_summary(blas.mlp_operations((32, 16, 4), 8))["gemm_share"]
+    )
 
 
 def test_streaming_bandwidth():
-    table = pd.DataFrame({"op": ["axpy", "axpy", "gemm", "gemv"],
-                          "bytes": [2**20, 2**28, 2**30, 2**27], "gbs": [90.0, 20.0, 99.0, 25.0]})
+    table = pd.DataFrame(
+        {
+            "op": ["axpy", "axpy", "gemm", "gemv"],
+            "bytes": [2**20, 2**28, 2**30, 2**27],
+            "gbs": [90.0, 20.0, 99.0, 25.0],
+        }
+    )
     assert blas.streaming_bandwidth(table) == 25e9
     with pytest.raises(ValueError, match="no AXPY"):
         blas.streaming_bandwidth(table, min_bytes=2**31)
@@ -122,8 +131,9 @@ def test_streaming_bandwidth():
 
 
 def test_add_roofline():
-    table = pd.DataFrame({"precision": ["fp64", "fp64"], "intensity": [0.1, 100.0],
-                          "gflops": [1.0, 50.0]})
+    table = pd.DataFrame(
+        {"precision": ["fp64", "fp64"], "intensity": [0.1, 100.0], "gflops": [1.0, 50.0]}
+    )
     out = blas.add_roofline(table, bandwidth=10e9, peaks={"fp64": 100e9})
     assert out["bound_gflops"].tolist() == pytest.approx([1.0, 100.0])
     assert out["of_bound"].tolist() == pytest.approx([1.0, 0.5])
@@ -132,8 +142,9 @@ def test_add_roofline():
 
 
 def test_measure_levels_tiny():
-    table = blas.measure_levels(("fp64",), {"axpy": [1024], "gemm": [32]}, repeat=3,
-                                min_sample_time=0.001)
+    table = blas.measure_levels(
+        ("fp64",), {"axpy": [1024], "gemm": [32]}, repeat=3, min_sample_time=0.001
+    )
     assert set(table["op"]) == {"axpy", "gemm"}
     assert (table["gflops"] > 0).all()
     row = table[table["op"] == "gemm"].iloc[0]

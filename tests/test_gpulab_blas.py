@@ -51,9 +51,16 @@ def test_support_matrix_on_the_cpu(monkeypatch) -> None:
         backend.clear_cache()
 
 
-@pytest.mark.parametrize("library, precision", [
-    ("numpy", "fp64"), ("numpy", "fp32"), ("torch", "fp64"), ("torch", "fp32"), ("torch", "bf16"),
-])
+@pytest.mark.parametrize(
+    "library, precision",
+    [
+        ("numpy", "fp64"),
+        ("numpy", "fp32"),
+        ("torch", "fp64"),
+        ("torch", "fp32"),
+        ("torch", "bf16"),
+    ],
+)
 @pytest.mark.parametrize("op", gb.OPS)
 def test_every_cpu_routine_passes_its_check(op, library, precision) -> None:
     operation = gb.prepare(op, 40, library, precision, "cpu", seed=5)
@@ -83,8 +90,9 @@ def test_axpy_is_in_place_and_repeatable() -> None:
 
 
 def test_small_cpu_sweep() -> None:
-    table = gb.sweep([("numpy", "fp32")], "cpu", sizes={"axpy": [256], "gemv": [32],
-                                                        "gemm": [16]}, repeat=3)
+    table = gb.sweep(
+        [("numpy", "fp32")], "cpu", sizes={"axpy": [256], "gemv": [32], "gemm": [16]}, repeat=3
+    )
     assert list(table["op"]) == ["axpy", "gemv", "gemm"]
     assert (table["gflops"] > 0).all()
     assert table.loc[table["op"] == "gemm", "intensity"].iloc[0] == pytest.approx(16 / 6)
@@ -107,9 +115,16 @@ def test_best_rates_and_plot() -> None:
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    table = pd.DataFrame({
-        "op": ["axpy", "axpy", "gemm"], "library": ["numpy"] * 3, "precision": ["fp64"] * 3,
-        "device": ["cpu"] * 3, "n": [10, 100, 10], "gflops": [1.0, 2.0, 30.0]})
+    table = pd.DataFrame(
+        {
+            "op": ["axpy", "axpy", "gemm"],
+            "library": ["numpy"] * 3,
+            "precision": ["fp64"] * 3,
+            "device": ["cpu"] * 3,
+            "n": [10, 100, 10],
+            "gflops": [1.0, 2.0, 30.0],
+        }
+    )
     best = gb.best_rates(table)
     assert list(best.columns) == ["axpy", "gemm"]
     assert best.loc["cpu numpy fp64", "axpy"] == 2.0
@@ -140,8 +155,15 @@ def test_set_cpu_threads_lives_in_backend() -> None:
 def test_largest_size_rates() -> None:
     import pandas as pd
 
-    table = pd.DataFrame({
-        "op": ["axpy", "axpy"], "library": ["numpy"] * 2, "precision": ["fp64"] * 2,
-        "device": ["cpu"] * 2, "n": [10, 100], "gflops": [5.0, 2.0]})
+    table = pd.DataFrame(
+        {
+            "op": ["axpy", "axpy"],
+            "library": ["numpy"] * 2,
+            "precision": ["fp64"] * 2,
+            "device": ["cpu"] * 2,
+            "n": [10, 100],
+            "gflops": [5.0, 2.0],
+        }
+    )
     assert gb.largest_size_rates(table).loc["cpu numpy fp64", "axpy"] == 2.0
     assert gb.best_rates(table).loc["cpu numpy fp64", "axpy"] == 5.0

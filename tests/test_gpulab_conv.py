@@ -10,12 +10,14 @@ from aicompute import gpulab_conv as gc
 from aicompute import im2col
 
 
-@pytest.mark.parametrize("kernel, stride, padding", [(1, 1, 0), (3, 1, 1), (5, 1, 2), (3, 2, 0),
-                                                     (2, 3, 1)])
+@pytest.mark.parametrize(
+    "kernel, stride, padding", [(1, 1, 0), (3, 1, 1), (5, 1, 2), (3, 2, 0), (2, 3, 1)]
+)
 def test_im2col_xp_matches_the_numpy_reference(kernel, stride, padding) -> None:
     x = np.random.default_rng(kernel).uniform(0.5, 1.5, (2, 3, 9, 8)).astype(np.float32)
-    np.testing.assert_array_equal(gc.im2col_xp(x, kernel, stride, padding),
-                                  im2col.im2col(x, kernel, stride, padding))
+    np.testing.assert_array_equal(
+        gc.im2col_xp(x, kernel, stride, padding), im2col.im2col(x, kernel, stride, padding)
+    )
 
 
 def test_conv2d_gemm_xp_matches_torch() -> None:
@@ -53,8 +55,12 @@ def test_time_layer_on_the_cpu(cpu_only) -> None:
 def _tiny_net() -> torch.nn.Module:
     torch.manual_seed(0)
     return torch.nn.Sequential(
-        torch.nn.Conv2d(4, 8, 3, padding=1), torch.nn.ReLU(),
-        torch.nn.Conv2d(8, 1, 1), torch.nn.Flatten(), torch.nn.Linear(25, 3))
+        torch.nn.Conv2d(4, 8, 3, padding=1),
+        torch.nn.ReLU(),
+        torch.nn.Conv2d(8, 1, 1),
+        torch.nn.Flatten(),
+        torch.nn.Linear(25, 3),
+    )
 
 
 def test_network_flops_counts_conv_and_linear() -> None:
@@ -100,8 +106,13 @@ def test_plot_rates() -> None:
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    rates = pd.DataFrame({"precision": ["fp32", "fp32", "bf16"], "batch": [1, 8, 1],
-                          "evaluations_per_s": [40.0, 45.0, 70.0]})
+    rates = pd.DataFrame(
+        {
+            "precision": ["fp32", "fp32", "bf16"],
+            "batch": [1, 8, 1],
+            "evaluations_per_s": [40.0, 45.0, 70.0],
+        }
+    )
     fig, ax = gc.plot_rates(rates, {"report": 40.0})
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "8"]
     plt.close(fig)

@@ -67,8 +67,19 @@ def _elementwise_kernel(in_params, out_params, operation, name):
 
 def _fake_cupy(synced: list) -> types.ModuleType:
     cupy = types.ModuleType("cupy")
-    for name in ("asarray", "zeros", "empty", "empty_like", "copyto", "array_equal", "matmul",
-                 "pad", "float16", "float32", "float64"):
+    for name in (
+        "asarray",
+        "zeros",
+        "empty",
+        "empty_like",
+        "copyto",
+        "array_equal",
+        "matmul",
+        "pad",
+        "float16",
+        "float32",
+        "float64",
+    ):
         setattr(cupy, name, getattr(np, name))
     cupy.asnumpy = np.asarray
     cupy.RawModule = _RawModule
@@ -128,8 +139,9 @@ def test_blas_cupy_path(fake_cupy, monkeypatch) -> None:
             operation = gb.prepare(op, 48, "cupy", precision, "cuda", seed=3)
             assert gb.check(operation) <= gb.TOLERANCE[precision]
             operation.run()
-    table = gb.sweep([("cupy", "fp32")], "cuda", sizes={"axpy": [64], "gemv": [16],
-                                                        "gemm": [8]}, repeat=3)
+    table = gb.sweep(
+        [("cupy", "fp32")], "cuda", sizes={"axpy": [64], "gemv": [16], "gemm": [8]}, repeat=3
+    )
     assert list(table["device"]) == ["cuda"] * 3
 
 
@@ -137,8 +149,9 @@ def test_conv_layer_with_cupy_module(fake_cupy) -> None:
     from aicompute.im2col import ConvShape
 
     cupy, _ = fake_cupy
-    row = gc.time_layer(ConvShape(4, 8, 3, padding=1, height=7, width=7), xp=cupy,
-                        device="cpu", repeat=3)
+    row = gc.time_layer(
+        ConvShape(4, 8, 3, padding=1, height=7, width=7), xp=cupy, device="cpu", repeat=3
+    )
     assert row["xp"] == "cupy"
 
 

@@ -9,7 +9,11 @@ from aicompute import gpulab_pcie as gp
 
 def test_offload_work() -> None:
     assert gp.offload_work("vadd", 1000) == {
-        "flops": 1000.0, "h2d_bytes": 8000.0, "d2h_bytes": 4000.0, "device_bytes": 12000.0}
+        "flops": 1000.0,
+        "h2d_bytes": 8000.0,
+        "d2h_bytes": 4000.0,
+        "device_bytes": 12000.0,
+    }
     work = gp.offload_work("gemm", 100, itemsize=8)
     assert work["flops"] == 2e6 and work["h2d_bytes"] == 160000.0
     for args in [("conv", 10), ("vadd", 0), ("gemm", 10, 3)]:
@@ -19,26 +23,31 @@ def test_offload_work() -> None:
 
 def test_model_adds_transfers_kernel_and_latency() -> None:
     # vadd: 12 bytes per element cross the link, 12 bytes move on the GPU
-    t = gp.offload_model_seconds("vadd", 10**6, link_gbs=12.0, gpu_gflops=8000.0,
-                                 gpu_gbs=300.0, latency_s=0.0)
+    t = gp.offload_model_seconds(
+        "vadd", 10**6, link_gbs=12.0, gpu_gflops=8000.0, gpu_gbs=300.0, latency_s=0.0
+    )
     assert t == pytest.approx(12e6 / 12e9 + 12e6 / 300e9)
     # gemm: compute-bound kernel
-    t = gp.offload_model_seconds("gemm", 1000, link_gbs=12.0, gpu_gflops=8000.0,
-                                 gpu_gbs=300.0, latency_s=1e-5)
+    t = gp.offload_model_seconds(
+        "gemm", 1000, link_gbs=12.0, gpu_gflops=8000.0, gpu_gbs=300.0, latency_s=1e-5
+    )
     assert t == pytest.approx(12e6 / 12e9 + 2e9 / 8e12 + 3e-5)
     with pytest.raises(ValueError):
         gp.offload_model_seconds("gemm", 10, link_gbs=0.0, gpu_gflops=1.0, gpu_gbs=1.0)
     with pytest.raises(ValueError):
-        gp.offload_model_seconds("gemm", 10, link_gbs=1.0, gpu_gflops=1.0, gpu_gbs=1.0,
-                                 latency_s=-1.0)
+        gp.offload_model_seconds(
+            "gemm", 10, link_gbs=1.0, gpu_gflops=1.0, gpu_gbs=1.0, latency_s=-1.0
+        )
 
 
 def test_vector_add_never_pays_when_the_link_is_slower_than_host_memory() -> None:
     # per element the CPU moves 12 bytes at host bandwidth; the offload at least 12 over PCIe
     sizes = [10**p for p in range(3, 8)]
     cpu = [12 * n / 20e9 for n in sizes]
-    off = [gp.offload_model_seconds("vadd", n, link_gbs=12.0, gpu_gflops=8e3, gpu_gbs=300.0)
-           for n in sizes]
+    off = [
+        gp.offload_model_seconds("vadd", n, link_gbs=12.0, gpu_gflops=8e3, gpu_gbs=300.0)
+        for n in sizes
+    ]
     assert gp.break_even(sizes, cpu, off) is None
 
 

@@ -17,9 +17,7 @@ def test_fma_work_counts_two_flops_per_fma_and_one_read() -> None:
     assert flops / nbytes == pytest.approx(128.0)  # I = 2k / itemsize
 
 
-@pytest.mark.parametrize(
-    "args", [(0, 1, 4), (10, -1, 4), (10, 1.5, 4), (10, 1, 3), (True, 1, 4)]
-)
+@pytest.mark.parametrize("args", [(0, 1, 4), (10, -1, 4), (10, 1.5, 4), (10, 1, 3), (True, 1, 4)])
 def test_fma_work_rejects_bad_input(args) -> None:
     with pytest.raises(ValueError):
         gr.fma_work(*args)
@@ -102,9 +100,16 @@ def test_copy_bandwidth_on_the_cpu() -> None:
 
 
 def _row(**overrides) -> pd.Series:
-    row = {"name": "Test GPU", "fp64_tflops": 0.25, "fp32_tflops": 8.1,
-           "fp16_tensor_tflops": 65.0, "bf16_tensor_tflops": np.nan, "mem_bw_gbs": 320.0,
-           "fp32_lanes": 2560, "boost_clock_mhz": 1590}
+    row = {
+        "name": "Test GPU",
+        "fp64_tflops": 0.25,
+        "fp32_tflops": 8.1,
+        "fp16_tensor_tflops": 65.0,
+        "bf16_tensor_tflops": np.nan,
+        "mem_bw_gbs": 320.0,
+        "fp32_lanes": 2560,
+        "boost_clock_mhz": 1590,
+    }
     row.update(overrides)
     return pd.Series(row)
 

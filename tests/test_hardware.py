@@ -11,9 +11,22 @@ from factories import make_cpu
 from aicompute import hardware
 
 COLUMNS = [
-    "name", "aliases", "kind", "vendor", "year", "fp64_tflops", "fp32_tflops",
-    "fp16_tensor_tflops", "bf16_tensor_tflops", "mem_bw_gbs", "memory_gb", "boost_clock_mhz",
-    "fp32_lanes", "tdp_w", "source", "note",
+    "name",
+    "aliases",
+    "kind",
+    "vendor",
+    "year",
+    "fp64_tflops",
+    "fp32_tflops",
+    "fp16_tensor_tflops",
+    "bf16_tensor_tflops",
+    "mem_bw_gbs",
+    "memory_gb",
+    "boost_clock_mhz",
+    "fp32_lanes",
+    "tdp_w",
+    "source",
+    "note",
 ]
 BIB = (Path(__file__).resolve().parent.parent / "references.bib").read_text(encoding="utf-8")
 
@@ -35,11 +48,29 @@ def test_columns_and_kinds(table: pd.DataFrame) -> None:
 
 def test_the_report_and_todays_processors_are_there(table: pd.DataFrame) -> None:
     names = set(table["name"])
-    for needed in ("GTX 1070", "GTX 1080", "GTX 1080 Ti", "TITAN X (Pascal)",
-                   "Tesla P100 PCIe 16GB", "Tesla P100 SXM2", "Tesla P40", "Tesla K40",
-                   "Tesla K80", "Xeon E5-2699 v4", "Xeon Phi 7120P", "Mali-T880 MP12",
-                   "Tesla T4", "L4", "Tesla V100 SXM2", "A100 SXM4 40GB", "A100 SXM4 80GB",
-                   "A100 PCIe 80GB", "H100 SXM", "H100 PCIe", "H200 SXM"):
+    for needed in (
+        "GTX 1070",
+        "GTX 1080",
+        "GTX 1080 Ti",
+        "TITAN X (Pascal)",
+        "Tesla P100 PCIe 16GB",
+        "Tesla P100 SXM2",
+        "Tesla P40",
+        "Tesla K40",
+        "Tesla K80",
+        "Xeon E5-2699 v4",
+        "Xeon Phi 7120P",
+        "Mali-T880 MP12",
+        "Tesla T4",
+        "L4",
+        "Tesla V100 SXM2",
+        "A100 SXM4 40GB",
+        "A100 SXM4 80GB",
+        "A100 PCIe 80GB",
+        "H100 SXM",
+        "H100 PCIe",
+        "H200 SXM",
+    ):
         assert needed in names, needed
     assert (table["kind"] == "cpu").sum() >= 2
 
@@ -86,40 +117,48 @@ def test_every_source_key_is_in_the_bibliography(table: pd.DataFrame) -> None:
         assert f"{{{key}," in BIB, f"source key {key!r} is not in references.bib"
 
 
-@pytest.mark.parametrize(("detected", "expected"), [
-    ("NVIDIA H100 PCIe", "H100 PCIe"),
-    ("NVIDIA H100 80GB HBM3", "H100 SXM"),
-    ("NVIDIA H200", "H200 SXM"),
-    ("Tesla T4", "Tesla T4"),
-    ("NVIDIA A100-SXM4-40GB", "A100 SXM4 40GB"),
-    ("NVIDIA A100-SXM4-80GB", "A100 SXM4 80GB"),
-    ("NVIDIA A100 80GB PCIe", "A100 PCIe 80GB"),
-    ("NVIDIA L4", "L4"),
-    ("Tesla V100-SXM2-16GB", "Tesla V100 SXM2"),
-    ("Tesla K80", "Tesla K80"),
-    ("Tesla K40m", "Tesla K40"),
-    ("Tesla P100-PCIE-16GB", "Tesla P100 PCIe 16GB"),
-    ("Tesla P100-SXM2-16GB", "Tesla P100 SXM2"),
-    ("Tesla P40", "Tesla P40"),
-    ("NVIDIA GeForce GTX 1080 Ti", "GTX 1080 Ti"),
-    ("NVIDIA GeForce GTX 1080", "GTX 1080"),
-    ("NVIDIA GeForce GTX 1070", "GTX 1070"),
-    ("NVIDIA TITAN X (Pascal)", "TITAN X (Pascal)"),
-    ("Intel(R) Xeon(R) CPU E5-2699 v4 @ 2.20GHz", "Xeon E5-2699 v4"),
-    ("AMD Ryzen 9 7950X 16-Core Processor", "Ryzen 9 7950X"),
-])
+@pytest.mark.parametrize(
+    ("detected", "expected"),
+    [
+        ("NVIDIA H100 PCIe", "H100 PCIe"),
+        ("NVIDIA H100 80GB HBM3", "H100 SXM"),
+        ("NVIDIA H200", "H200 SXM"),
+        ("Tesla T4", "Tesla T4"),
+        ("NVIDIA A100-SXM4-40GB", "A100 SXM4 40GB"),
+        ("NVIDIA A100-SXM4-80GB", "A100 SXM4 80GB"),
+        ("NVIDIA A100 80GB PCIe", "A100 PCIe 80GB"),
+        ("NVIDIA L4", "L4"),
+        ("Tesla V100-SXM2-16GB", "Tesla V100 SXM2"),
+        ("Tesla K80", "Tesla K80"),
+        ("Tesla K40m", "Tesla K40"),
+        ("Tesla P100-PCIE-16GB", "Tesla P100 PCIe 16GB"),
+        ("Tesla P100-SXM2-16GB", "Tesla P100 SXM2"),
+        ("Tesla P40", "Tesla P40"),
+        ("NVIDIA GeForce GTX 1080 Ti", "GTX 1080 Ti"),
+        ("NVIDIA GeForce GTX 1080", "GTX 1080"),
+        ("NVIDIA GeForce GTX 1070", "GTX 1070"),
+        ("NVIDIA TITAN X (Pascal)", "TITAN X (Pascal)"),
+        ("Intel(R) Xeon(R) CPU E5-2699 v4 @ 2.20GHz", "Xeon E5-2699 v4"),
+        ("AMD Ryzen 9 7950X 16-Core Processor", "Ryzen 9 7950X"),
+    ],
+)
 def test_lookup_finds_the_right_row(detected: str, expected: str) -> None:
     row = hardware.lookup(detected)
     assert row is not None, detected
     assert row["name"] == expected
 
 
-@pytest.mark.parametrize("unknown", [
-    "NVIDIA GeForce RTX 4090", "AMD Instinct MI300X", "Tesla",
-    "NVIDIA GeForce GTX 1070 Ti",  # a variant: not the GTX 1070 row
-    "NVIDIA H100 NVL",  # 94 GB, 3.9 TB/s: not the H100 PCIe row
-    "NVIDIA TITAN Xp",  # not the TITAN X (Pascal)
-])
+@pytest.mark.parametrize(
+    "unknown",
+    [
+        "NVIDIA GeForce RTX 4090",
+        "AMD Instinct MI300X",
+        "Tesla",
+        "NVIDIA GeForce GTX 1070 Ti",  # a variant: not the GTX 1070 row
+        "NVIDIA H100 NVL",  # 94 GB, 3.9 TB/s: not the H100 PCIe row
+        "NVIDIA TITAN Xp",  # not the TITAN X (Pascal)
+    ],
+)
 def test_lookup_returns_none_for_an_unknown_device(unknown: str) -> None:
     assert hardware.lookup(unknown) is None
 
@@ -206,25 +245,35 @@ def test_estimated_peak_arithmetic() -> None:
 def test_datasheet_cpu_rows_follow_the_same_formula(table: pd.DataFrame) -> None:
     """The derived CPU peaks in the table equal the estimate for that CPU's cores and clock."""
     ryzen = table.set_index("name").loc["Ryzen 9 7950X"]
-    cpu = make_cpu(logical_cores=16, clock_ghz=ryzen["boost_clock_mhz"] / 1e3,
-               flags=frozenset({"avx512f", "fma"}), vendor="AuthenticAMD", family=25)
+    cpu = make_cpu(
+        logical_cores=16,
+        clock_ghz=ryzen["boost_clock_mhz"] / 1e3,
+        flags=frozenset({"avx512f", "fma"}),
+        vendor="AuthenticAMD",
+        family=25,
+    )
     assert hardware.estimated_cpu_peak_flops(cpu, bits=64) / 1e12 == pytest.approx(
-        ryzen["fp64_tflops"], rel=1e-3)
+        ryzen["fp64_tflops"], rel=1e-3
+    )
     xeon = table.set_index("name").loc["Xeon E5-2699 v4"]
     cpu = make_cpu(logical_cores=22, clock_ghz=xeon["boost_clock_mhz"] / 1e3)
     assert hardware.estimated_cpu_peak_flops(cpu, bits=32) / 1e12 == pytest.approx(
-        xeon["fp32_tflops"], rel=1e-3)
+        xeon["fp32_tflops"], rel=1e-3
+    )
 
 
 def test_estimated_peak_is_none_without_a_clock() -> None:
     assert hardware.estimated_cpu_peak_flops(make_cpu(clock_ghz=None)) is None
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"bits": 8}, "bits must be 16, 32 or 64"),
-    ({"bits": 128}, "bits must be 16, 32 or 64"),
-    ({"fma_units": 0}, "fma_units must be at least 1"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"bits": 8}, "bits must be 16, 32 or 64"),
+        ({"bits": 128}, "bits must be 16, 32 or 64"),
+        ({"fma_units": 0}, "fma_units must be at least 1"),
+    ],
+)
 def test_estimated_peak_rejects_bad_arguments(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         hardware.estimated_cpu_peak_flops(make_cpu(), **kwargs)
@@ -245,6 +294,7 @@ def test_this_machine_is_described() -> None:
 def test_amd_datapath_width_by_generation(family: int, model_number: int, bits: int) -> None:
     """Zen 1/Zen+ split AVX2 over 128-bit units; Zen 2-4 use 256-bit units; Zen 5 full width."""
     flags = {"avx2", "avx", "fma"} | ({"avx512f"} if family >= 25 else set())
-    cpu = make_cpu(flags=frozenset(flags), vendor="AuthenticAMD", family=family,
-                   model_number=model_number)
+    cpu = make_cpu(
+        flags=frozenset(flags), vendor="AuthenticAMD", family=family, model_number=model_number
+    )
     assert cpu.datapath_bits == (bits if family >= 25 else min(bits, 256))

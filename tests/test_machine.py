@@ -36,7 +36,8 @@ def test_peak_terms_multiply_to_the_estimate() -> None:
     product = terms["cores"] * terms["clock GHz"] * terms["FLOP/cycle/core"]
     assert terms["peak GFLOP/s"] == pytest.approx(product)
     assert terms["peak GFLOP/s"] == pytest.approx(
-        hardware.estimated_cpu_peak_flops(cpu, bits=64) / 1e9)
+        hardware.estimated_cpu_peak_flops(cpu, bits=64) / 1e9
+    )
     fp32 = machine.peak_terms(cpu, bits=32).set_index("term")["value"]
     assert fp32["lanes"] == 8
     assert fp32["peak GFLOP/s"] == pytest.approx(2 * terms["peak GFLOP/s"])
@@ -70,8 +71,7 @@ def test_gpu_summary_explains_itself() -> None:
 def test_gpu_peak_at_clock() -> None:
     t4 = hardware.datasheet().set_index("name").loc["Tesla T4"]
     t4["name"] = "Tesla T4"
-    assert machine.gpu_peak_at_clock(t4, 1590) / 1e12 == pytest.approx(t4["fp32_tflops"],
-                                                                        rel=0.03)
+    assert machine.gpu_peak_at_clock(t4, 1590) / 1e12 == pytest.approx(t4["fp32_tflops"], rel=0.03)
     assert machine.gpu_peak_at_clock(t4, 585) == pytest.approx(2 * 2560 * 585e6)
     with pytest.raises(ValueError, match="positive"):
         machine.gpu_peak_at_clock(t4, 0)
@@ -92,8 +92,13 @@ def test_fraction_of_peak() -> None:
 
 def test_quick_check_small() -> None:
     result = machine.quick_check(gemm_n=128, copy_n=2**16, repeat=3)
-    assert list(result.columns) == ["measurement", "measured", "unit", "estimated peak",
-                                    "fraction of peak"]
+    assert list(result.columns) == [
+        "measurement",
+        "measured",
+        "unit",
+        "estimated peak",
+        "fraction of peak",
+    ]
     assert list(result["unit"]) == ["GFLOP/s", "GB/s"]
     assert (result["measured"] > 0).all()
     with pytest.raises(ValueError, match="gemm_n"):
@@ -131,8 +136,7 @@ def test_quick_gpu_check_runs_its_code_on_the_cpu() -> None:
     assert list(result["unit"]) == ["GFLOP/s", "GB/s"]
     assert list(result["datasheet peak"]) == [8100.0, 320.0]
     assert (result["measured"] > 0).all()
-    assert result["fraction of peak"].iloc[0] == pytest.approx(
-        result["measured"].iloc[0] / 8100.0)
+    assert result["fraction of peak"].iloc[0] == pytest.approx(result["measured"].iloc[0] / 8100.0)
     with pytest.raises(ValueError, match="gemm_n"):
         machine.quick_gpu_check(gemm_n=1, device="cpu")
     with pytest.raises(ValueError, match="copy_mib"):

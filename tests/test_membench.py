@@ -116,16 +116,30 @@ def test_c_stream_builds_runs_and_checks_itself(tmp_path) -> None:
 
 def test_measure_machine_small() -> None:
     has_gcc = shutil.which("gcc") is not None
-    machine = membench.measure_machine(n=2**16, gemm_n=64, ks=(1, 8), m=64, degrees=(1, 4),
-                                       kinds=("copy", "triad"), repeat=3, rounds=2,
-                                       reference=has_gcc)
+    machine = membench.measure_machine(
+        n=2**16,
+        gemm_n=64,
+        ks=(1, 8),
+        m=64,
+        degrees=(1, 4),
+        kinds=("copy", "triad"),
+        repeat=3,
+        rounds=2,
+        reference=has_gcc,
+    )
     assert machine.bandwidth == max(r.best_rate for r in machine.streams)
     best_product = 1e9 * machine.sweep["gflops_best"].max()
     assert machine.peak == max(machine.gemm.best_rate, best_product)
     assert machine.ridge == pytest.approx(machine.peak / machine.bandwidth)
     table = machine.kernels
-    assert list(table["kernel"]) == ["STREAM triad", "Horner degree 1", "Horner degree 4",
-                                     "rank-1 product", "rank-8 product", "GEMM n=64"]
+    assert list(table["kernel"]) == [
+        "STREAM triad",
+        "Horner degree 1",
+        "Horner degree 4",
+        "rank-1 product",
+        "rank-8 product",
+        "GEMM n=64",
+    ]
     assert (table["bound_gflops"] <= machine.peak / 1e9 * (1 + 1e-12)).all()
     np.testing.assert_allclose(table["gbs"] * table["intensity"], table["gflops"])
     assert "CPU" in machine.machine
@@ -134,10 +148,14 @@ def test_measure_machine_small() -> None:
     assert checks["quantity"].iloc[-1] == "GEMM n=64 (GFLOP/s)"
     np.testing.assert_allclose(checks["ratio"], checks["ours"] / checks["standard tool"])
     if shutil.which("gcc"):
-        assert list(checks["quantity"][:3]) == ["STREAM copy (GB/s)", "STREAM triad (GB/s)",
-                                                "bandwidth roof (GB/s)"]
-    quick = membench.measure_machine(n=2**16, gemm_n=32, ks=(1,), m=32, degrees=(1,), repeat=3,
-                                     rounds=1, reference=False)
+        assert list(checks["quantity"][:3]) == [
+            "STREAM copy (GB/s)",
+            "STREAM triad (GB/s)",
+            "bandwidth roof (GB/s)",
+        ]
+    quick = membench.measure_machine(
+        n=2**16, gemm_n=32, ks=(1,), m=32, degrees=(1,), repeat=3, rounds=1, reference=False
+    )
     assert quick.checks.empty and quick.reference_streams is None
     with pytest.raises(ValueError, match="rounds"):
         membench.measure_machine(n=2**16, rounds=0)

@@ -158,8 +158,9 @@ def test_logistic_map_orbit_and_composition() -> None:
     assert len(coefficients) == 2**3 + 1  # degree doubles with every composed step
     xs = np.linspace(0, 1, 5)
     direct = [parallel.logistic_map(x, 3.7, 3)[-1] for x in xs]
-    np.testing.assert_allclose(np.polynomial.polynomial.polyval(xs, coefficients), direct,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        np.polynomial.polynomial.polyval(xs, coefficients), direct, atol=1e-9
+    )
 
 
 def test_chaotic_orbits_diverge_in_about_fifty_steps() -> None:
@@ -229,7 +230,8 @@ def test_chunked_amdahl() -> None:
     assert parallel.chunked_amdahl_speedup(0.25, 3, 2) == pytest.approx(1 / (0.25 + 0.75 / 1.5))
     for f in (0.0, 0.1, 0.5):  # chunks <= cores: plain Amdahl
         assert parallel.chunked_amdahl_speedup(f, 4, 8) == pytest.approx(
-            parallel.amdahl_speedup(f, 4))
+            parallel.amdahl_speedup(f, 4)
+        )
     with pytest.raises(ValueError, match="serial fraction"):
         parallel.chunked_amdahl_speedup(1.2, 2, 2)
     with pytest.raises(ValueError, match="at least 1"):
@@ -252,8 +254,10 @@ def test_measurements_have_expected_shape() -> None:
     assert np.allclose(scaling.loc[scaling["workers"] == 1, "speedup"], 1.0)
     amdahl = parallel.measure_amdahl((0.0, 0.5), workers=(1, 2), n=10_000, rounds=2)
     assert len(amdahl) == 4
-    assert np.allclose(amdahl["Amdahl (p chunks on the cores)"].iloc[:2],
-                       [1.0, parallel.chunked_amdahl_speedup(0.0, 2, parallel.usable_cores())])
+    assert np.allclose(
+        amdahl["Amdahl (p chunks on the cores)"].iloc[:2],
+        [1.0, parallel.chunked_amdahl_speedup(0.0, 2, parallel.usable_cores())],
+    )
     with pytest.raises(ValueError, match="unknown kernels"):
         parallel.measure_scaling(kernels=("fft",))
     with pytest.raises(ValueError, match="workers"):
@@ -286,18 +290,23 @@ def test_audit_covers_every_chapter_2_claim_once() -> None:
 def test_scaling_summary_reasons() -> None:
     import pandas as pd
 
-    table = pd.DataFrame({
-        "kernel": ["add"] * 4 + ["sin"] * 4, "n": [12, 12, 10**6, 10**6] * 2,
-        "workers": [1, 2] * 4,
-        "seconds": [1e-6, 5e-5, 1e-3, 9e-4, 1e-6, 5e-5, 1e-2, 5.2e-3],
-        "speedup": [1.0, 0.02, 1.0, 1.1, 1.0, 0.02, 1.0, 1.92],
-        "GB/s": [0.1, 0.01, 24.0, 26.4, 0.1, 0.01, 1.6, 3.1],
-    })
+    table = pd.DataFrame(
+        {
+            "kernel": ["add"] * 4 + ["sin"] * 4,
+            "n": [12, 12, 10**6, 10**6] * 2,
+            "workers": [1, 2] * 4,
+            "seconds": [1e-6, 5e-5, 1e-3, 9e-4, 1e-6, 5e-5, 1e-2, 5.2e-3],
+            "speedup": [1.0, 0.02, 1.0, 1.1, 1.0, 0.02, 1.0, 1.92],
+            "GB/s": [0.1, 0.01, 24.0, 26.4, 0.1, 0.01, 1.6, 3.1],
+        }
+    )
     lines = parallel.scaling_summary(table)
     assert len(lines) == 5 and "microseconds" in lines[0] and "memory-bound" in lines[1]
     assert lines[3].endswith("scales") and "bandwidth, not the cores" in lines[4]
-    short = table.assign(seconds=[1e-6, 5e-5, 3e-5, 8e-5, 1e-6, 5e-5, 1e-2, 5.2e-3],
-                         speedup=[1.0, 0.02, 1.0, 0.4, 1.0, 0.02, 1.0, 1.92])
+    short = table.assign(
+        seconds=[1e-6, 5e-5, 3e-5, 8e-5, 1e-6, 5e-5, 1e-2, 5.2e-3],
+        speedup=[1.0, 0.02, 1.0, 0.4, 1.0, 0.02, 1.0, 1.92],
+    )
     assert "thread hand-off (~50 us at n = 12)" in parallel.scaling_summary(short)[1]
     busy = table.assign(speedup=[1.0, 0.02, 1.0, 1.1, 1.0, 0.02, 1.0, 1.05])
     assert "cannot separate" in parallel.scaling_summary(busy)[-1]

@@ -29,9 +29,17 @@ def test_attainable_is_the_minimum_of_the_two_roofs() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [(0.0, 1e12, 1e11), (-1.0, 1e12, 1e11), (1.0, 0.0, 1e11), (1.0, 1e12, -5.0),
-     (float("nan"), 1e12, 1e11), (1.0, float("inf"), 1e11), ([1.0, -2.0], 1e12, 1e11),
-     ([], 1e12, 1e11), (1.0, "fast", 1e11)],
+    [
+        (0.0, 1e12, 1e11),
+        (-1.0, 1e12, 1e11),
+        (1.0, 0.0, 1e11),
+        (1.0, 1e12, -5.0),
+        (float("nan"), 1e12, 1e11),
+        (1.0, float("inf"), 1e11),
+        ([1.0, -2.0], 1e12, 1e11),
+        ([], 1e12, 1e11),
+        (1.0, "fast", 1e11),
+    ],
 )
 def test_attainable_rejects_non_positive_or_non_finite_inputs(args) -> None:
     with pytest.raises(ValueError):
@@ -65,12 +73,15 @@ def test_binding_roofs_lower_the_bound_and_reference_roofs_do_not() -> None:
     l2 = Roof("L2", bandwidth=3000e9)
     no_simd = Roof("scalar", peak_flops=1e12, binding=True)
     i = np.array([1.0, 100.0, 10_000.0])
-    np.testing.assert_allclose(roofline.attainable_with_roofs(i, peak, bw, [l2]),
-                               roofline.attainable_flops(i, peak, bw))
-    np.testing.assert_allclose(roofline.attainable_with_roofs(i, peak, bw, [pcie]),
-                               [15.75e9, 1575e9, 10e12])
-    np.testing.assert_allclose(roofline.attainable_with_roofs(i, peak, bw, [pcie, no_simd]),
-                               [15.75e9, 1e12, 1e12])
+    np.testing.assert_allclose(
+        roofline.attainable_with_roofs(i, peak, bw, [l2]), roofline.attainable_flops(i, peak, bw)
+    )
+    np.testing.assert_allclose(
+        roofline.attainable_with_roofs(i, peak, bw, [pcie]), [15.75e9, 1575e9, 10e12]
+    )
+    np.testing.assert_allclose(
+        roofline.attainable_with_roofs(i, peak, bw, [pcie, no_simd]), [15.75e9, 1e12, 1e12]
+    )
     with pytest.raises(ValueError, match="Roof"):
         roofline.attainable_with_roofs(i, peak, bw, ["PCIe"])
 
@@ -143,14 +154,16 @@ def test_gemm_intensity() -> None:
 
 def _synthetic_table() -> pd.DataFrame:
     years = np.arange(2010, 2020)
-    return pd.DataFrame({
-        "name": [f"chip{y}" for y in years],
-        "kind": "gpu",
-        "year": years,
-        "fp64_tflops": 2.0 ** (years - 2010),  # doubles every year
-        "fp32_tflops": 2.0 ** (years - 2010 + 1),
-        "mem_bw_gbs": 100 * 2.0 ** ((years - 2010) / 2),  # doubles every two years
-    })
+    return pd.DataFrame(
+        {
+            "name": [f"chip{y}" for y in years],
+            "kind": "gpu",
+            "year": years,
+            "fp64_tflops": 2.0 ** (years - 2010),  # doubles every year
+            "fp32_tflops": 2.0 ** (years - 2010 + 1),
+            "mem_bw_gbs": 100 * 2.0 ** ((years - 2010) / 2),  # doubles every two years
+        }
+    )
 
 
 def test_balance_trend_recovers_doubling_times() -> None:
@@ -191,8 +204,18 @@ def _report_like_table() -> pd.DataFrame:
         ("A100 SXM4 80GB", "gpu", 2020, 9.7, 19.5, 312.0, 2039.0),
         ("H100 SXM", "gpu", 2022, 34.0, 67.0, 989.0, 3350.0),
     ]
-    return pd.DataFrame(rows, columns=["name", "kind", "year", "fp64_tflops", "fp32_tflops",
-                                       "fp16_tensor_tflops", "mem_bw_gbs"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "name",
+            "kind",
+            "year",
+            "fp64_tflops",
+            "fp32_tflops",
+            "fp16_tensor_tflops",
+            "mem_bw_gbs",
+        ],
+    )
 
 
 def test_find_processor_and_resolve() -> None:
@@ -215,8 +238,9 @@ def test_ridge_history_and_figures() -> None:
     assert h100["fp32"] == pytest.approx(67e12 / 3350e9)
     assert math.isnan(history.set_index("name").loc["Tesla K40", "fp16_tensor"])
     fig, ax = plt.subplots()
-    frame = roofline.plot_processors(ax, {"K40": "Tesla K40", "H100": "H100 SXM"}, "fp32",
-                                     table=table)
+    frame = roofline.plot_processors(
+        ax, {"K40": "Tesla K40", "H100": "H100 SXM"}, "fp32", table=table
+    )
     assert list(frame["label"]) == ["K40", "H100"]
     roofline.place_kernels(ax)
     plt.close(fig)
@@ -253,8 +277,10 @@ def test_audit_verdicts_follow_the_data() -> None:
     assert by_id["ch3.one-sixteenth-low-everywhere"].verdict.value == "does not hold"
 
 
-@pytest.mark.skipif("hardware" not in __import__("aicompute.data").data.available(),
-                    reason="the shared datasheet table hardware.csv is not there yet")
+@pytest.mark.skipif(
+    "hardware" not in __import__("aicompute.data").data.available(),
+    reason="the shared datasheet table hardware.csv is not there yet",
+)
 def test_audit_on_the_real_datasheet() -> None:
     findings = roofline.audit()
     assert len(findings) == 8

@@ -19,15 +19,22 @@ def test_benchmark_counts_warmup_and_samples() -> None:
 def test_gpu_warmup_seconds_keeps_a_gpu_warming_until_the_time_has_passed(monkeypatch) -> None:
     monkeypatch.setattr(timing.backend, "synchronize", lambda device=None: None)
     calls = []
-    timing.benchmark(lambda: (calls.append(1), time.sleep(0.01)), repeat=3, warmup=1, number=1,
-                     gpu_warmup_seconds=0.1, device="cuda")
+    timing.benchmark(
+        lambda: (calls.append(1), time.sleep(0.01)),
+        repeat=3,
+        warmup=1,
+        number=1,
+        gpu_warmup_seconds=0.1,
+        device="cuda",
+    )
     assert len(calls) - 3 >= 9  # about 0.1 s of 10 ms calls before the 3 timed ones
 
 
 def test_gpu_warmup_seconds_is_ignored_on_the_cpu() -> None:
     calls = []
-    timing.benchmark(lambda: calls.append(1), repeat=3, warmup=1, number=1,
-                     gpu_warmup_seconds=10.0, device="cpu")
+    timing.benchmark(
+        lambda: calls.append(1), repeat=3, warmup=1, number=1, gpu_warmup_seconds=10.0, device="cpu"
+    )
     assert len(calls) == 1 + 3
 
 
@@ -54,8 +61,14 @@ def test_statistics() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"repeat": 2}, {"warmup": -1}, {"number": 0}, {"min_sample_time": 0.0},
-     {"gpu_warmup_seconds": -0.1}, {"gpu_warmup_seconds": float("nan")}],
+    [
+        {"repeat": 2},
+        {"warmup": -1},
+        {"number": 0},
+        {"min_sample_time": 0.0},
+        {"gpu_warmup_seconds": -0.1},
+        {"gpu_warmup_seconds": float("nan")},
+    ],
 )
 def test_bad_arguments_raise(kwargs) -> None:
     with pytest.raises(ValueError):

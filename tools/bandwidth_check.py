@@ -51,8 +51,10 @@ def main() -> int:
         if binary is None:
             raise SystemExit("no gcc: cannot build the C reference")
         for round_ in range(args.rounds):
-            c_rates = {kind: best for kind, (best, _median) in
-                       membench.run_c_stream(binary, args.n, threads).items()}
+            c_rates = {
+                kind: best
+                for kind, (best, _median) in membench.run_c_stream(binary, args.n, threads).items()
+            }
             for kind in membench.STREAM_KINDS:
                 result = membench.measure_bandwidth(kind, args.n, threads=threads, repeat=10)
                 keep(f"C STREAM {kind}", c_rates[kind])
@@ -66,19 +68,24 @@ def main() -> int:
             keep("scipy dgemm", scipy_gemm.best_rate)
             print(f"round {round_ + 1}/{args.rounds} done", flush=True)
 
-    print(f"\nbest over {args.rounds} rounds, {threads} threads, n = {args.n}, "
-          f"GEMM n = {args.gemm_n}")
+    print(
+        f"\nbest over {args.rounds} rounds, {threads} threads, n = {args.n}, GEMM n = {args.gemm_n}"
+    )
     failures = 0
     pairs = [(f"NumPy {k}", f"C STREAM {k}", "GB/s", False) for k in membench.STREAM_KINDS]
-    pairs += [("NumPy roof", "C STREAM roof", "GB/s", True),
-              ("numpy.matmul", "scipy dgemm", "GFLOP/s", True)]
+    pairs += [
+        ("NumPy roof", "C STREAM roof", "GB/s", True),
+        ("numpy.matmul", "scipy dgemm", "GFLOP/s", True),
+    ]
     for ours, reference, unit, roof in pairs:
         ratio = best[ours] / best[reference]
         ok = 0.9 <= ratio <= 1.1
         failures += roof and not ok
-        print(f"{ours:>17}: {best[ours] / 1e9:6.1f} {unit}  {reference:>20}: "
-              f"{best[reference] / 1e9:6.1f} {unit}  ratio {ratio:.3f} "
-              f"{'within 10 %' if ok else 'outside 10 %'}{'  (roof)' if roof else ''}")
+        print(
+            f"{ours:>17}: {best[ours] / 1e9:6.1f} {unit}  {reference:>20}: "
+            f"{best[reference] / 1e9:6.1f} {unit}  ratio {ratio:.3f} "
+            f"{'within 10 %' if ok else 'outside 10 %'}{'  (roof)' if roof else ''}"
+        )
     return 1 if failures else 0
 
 

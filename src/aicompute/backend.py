@@ -190,8 +190,12 @@ def describe_machine() -> str:
     return f"{text}; GPU: {gpu.name} ({gpu.memory_gib:.0f} GiB)"
 
 
-_OPENBLAS_SETTERS = ("openblas_set_num_threads", "openblas_set_num_threads64_",
-                     "scipy_openblas_set_num_threads", "scipy_openblas_set_num_threads64_")
+_OPENBLAS_SETTERS = (
+    "openblas_set_num_threads",
+    "openblas_set_num_threads64_",
+    "scipy_openblas_set_num_threads",
+    "scipy_openblas_set_num_threads64_",
+)
 _OPENBLAS_GETTERS = tuple(name.replace("_set_", "_get_") for name in _OPENBLAS_SETTERS)
 
 
@@ -216,8 +220,9 @@ def set_cpu_threads(threads: int) -> dict[str, int]:
     if not os.path.exists(maps):
         return counts
     with open(maps, encoding="utf-8", errors="replace") as handle:
-        paths = sorted({line.split()[-1] for line in handle
-                        if "openblas" in line.lower() and ".so" in line})
+        paths = sorted(
+            {line.split()[-1] for line in handle if "openblas" in line.lower() and ".so" in line}
+        )
     for path in paths:
         try:
             library = ctypes.CDLL(path)

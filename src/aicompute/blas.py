@@ -321,8 +321,17 @@ def simulate_traffic(
             _, evicted_dirty = cache.popitem(last=False)
             written += evicted_dirty
     written += sum(cache.values())  # flush at the end
-    return Traffic(op, n, precision, cache_bytes, line_bytes, block, int(len(index)),
-                   fetched * line_bytes, written * line_bytes)
+    return Traffic(
+        op,
+        n,
+        precision,
+        cache_bytes,
+        line_bytes,
+        block,
+        int(len(index)),
+        fetched * line_bytes,
+        written * line_bytes,
+    )
 
 
 def traffic_check(
@@ -341,16 +350,21 @@ def traffic_check(
         formula = work(op, n, precision, **({} if op == "axpy" else {"write_allocate": True}))
         for block in blocks if op == "gemm" else (None,):
             t = simulate_traffic(op, n, precision, cache_bytes=cache_bytes, block=block)
-            rows.append({
-                "level": LEVEL[op], "n": n,
-                "loops": "i, j, k" if op == "gemm" and block is None else
-                (f"tiles of {block}" if block else "one pass"),
-                "cache_kib": None if cache_bytes is None else cache_bytes / 1024,
-                "formula_bytes": formula.bytes, "counted_bytes": t.bytes,
-                "counted/formula": t.bytes / formula.bytes,
-                "formula_intensity": formula.intensity,
-                "counted_intensity": formula.flops / t.bytes,
-            })
+            rows.append(
+                {
+                    "level": LEVEL[op],
+                    "n": n,
+                    "loops": "i, j, k"
+                    if op == "gemm" and block is None
+                    else (f"tiles of {block}" if block else "one pass"),
+                    "cache_kib": None if cache_bytes is None else cache_bytes / 1024,
+                    "formula_bytes": formula.bytes,
+                    "counted_bytes": t.bytes,
+                    "counted/formula": t.bytes / formula.bytes,
+                    "formula_intensity": formula.intensity,
+                    "counted_intensity": formula.flops / t.bytes,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -391,13 +405,23 @@ def measure_levels(
     unknown = set(sizes) - set(OPS)
     if unknown:
         raise ValueError(f"sizes has unknown ops {sorted(unknown)}")
-    table = gpulab_blas.sweep([(_LIBRARY[p], p) for p in precisions], "cpu", ops=list(sizes),
-                              sizes=sizes, repeat=repeat, min_sample_time=min_sample_time)
+    table = gpulab_blas.sweep(
+        [(_LIBRARY[p], p) for p in precisions],
+        "cpu",
+        ops=list(sizes),
+        sizes=sizes,
+        repeat=repeat,
+        min_sample_time=min_sample_time,
+    )
     table = table.drop(columns=["gbs"])
-    table["bytes"] = [work(o, int(n), p).bytes
-                      for o, n, p in zip(table["op"], table["n"], table["precision"], strict=True)]
-    table["flops"] = [work(o, int(n), p).flops
-                      for o, n, p in zip(table["op"], table["n"], table["precision"], strict=True)]
+    table["bytes"] = [
+        work(o, int(n), p).bytes
+        for o, n, p in zip(table["op"], table["n"], table["precision"], strict=True)
+    ]
+    table["flops"] = [
+        work(o, int(n), p).flops
+        for o, n, p in zip(table["op"], table["n"], table["precision"], strict=True)
+    ]
     table["intensity"] = table["flops"] / table["bytes"]
     table["gbs"] = table["bytes"] / table["seconds"] / 1e9
     return table
@@ -450,8 +474,14 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
         raise ValueError("nothing to plot: the table is empty")
     ops = [op for op in OPS if op in set(table["op"])]
     fig, axes = plotting.new_figure(
-        "size n (vector length or matrix side)", "performance (GFLOP/s)", logx=True, logy=True,
-        ncols=len(ops), title=title, figsize=(4.0 * len(ops), 4.2))
+        "size n (vector length or matrix side)",
+        "performance (GFLOP/s)",
+        logx=True,
+        logy=True,
+        ncols=len(ops),
+        title=title,
+        figsize=(4.0 * len(ops), 4.2),
+    )
     axes = np.atleast_1d(axes)
     precisions = list(dict.fromkeys(table["precision"]))
     for ax, op in zip(axes, ops, strict=True):
@@ -460,11 +490,21 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
             if rows.empty:
                 continue
             color = plotting.color_for(index)
-            ax.plot(rows["n"], rows["gflops"], marker=plotting.MARKERS[index], color=color,
-                    label=f"{p} measured")
+            ax.plot(
+                rows["n"],
+                rows["gflops"],
+                marker=plotting.MARKERS[index],
+                color=color,
+                label=f"{p} measured",
+            )
             if "bound_gflops" in rows:
-                ax.plot(rows["n"], rows["bound_gflops"], linestyle=":", color=color,
-                        label=f"{p} roofline bound")
+                ax.plot(
+                    rows["n"],
+                    rows["bound_gflops"],
+                    linestyle=":",
+                    color=color,
+                    label=f"{p} roofline bound",
+                )
         ax.set_title(LEVEL[op])
         ax.xaxis.set_minor_formatter(NullFormatter())
     values = table["gflops"]
@@ -500,19 +540,29 @@ def gemm_against_scipy(n: int = 1024, *, rounds: int = 6, repeat: int = 3) -> pd
     theirs: list[float] = []
     for index in range(rounds):
         warm = 1 if index == 0 else 0
-        ours += benchmark(operation.run, repeat=repeat, warmup=warm, number=1,
-                          device="cpu").samples
-        theirs += benchmark(lambda: scipy_blas.dgemm(1.0, a, b), repeat=repeat, warmup=warm,
-                            number=1, device="cpu").samples
+        ours += benchmark(operation.run, repeat=repeat, warmup=warm, number=1, device="cpu").samples
+        theirs += benchmark(
+            lambda: scipy_blas.dgemm(1.0, a, b), repeat=repeat, warmup=warm, number=1, device="cpu"
+        ).samples
     flops = 2 * n**3
-    frame = pd.DataFrame([
-        {"routine": "numpy.matmul (this chapter's sweep)", "n": n, "calls": len(ours),
-         "best_gflops": flops / min(ours) / 1e9,
-         "median_gflops": flops / float(np.median(ours)) / 1e9},
-        {"routine": "scipy.linalg.blas.dgemm (OpenBLAS)", "n": n, "calls": len(theirs),
-         "best_gflops": flops / min(theirs) / 1e9,
-         "median_gflops": flops / float(np.median(theirs)) / 1e9},
-    ])
+    frame = pd.DataFrame(
+        [
+            {
+                "routine": "numpy.matmul (this chapter's sweep)",
+                "n": n,
+                "calls": len(ours),
+                "best_gflops": flops / min(ours) / 1e9,
+                "median_gflops": flops / float(np.median(ours)) / 1e9,
+            },
+            {
+                "routine": "scipy.linalg.blas.dgemm (OpenBLAS)",
+                "n": n,
+                "calls": len(theirs),
+                "best_gflops": flops / min(theirs) / 1e9,
+                "median_gflops": flops / float(np.median(theirs)) / 1e9,
+            },
+        ]
+    )
     frame["best_ratio"] = frame["best_gflops"] / frame["best_gflops"].iloc[1]
     frame["median_ratio"] = frame["median_gflops"] / frame["median_gflops"].iloc[1]
     return frame
@@ -553,12 +603,34 @@ def mlp_operations(widths=REFERENCE_MLP, batch: int = 128) -> pd.DataFrame:
 
     def gemm(layer, phase, name, m, n, k):
         w = gemm_work(m, n, k, "fp32")
-        rows.append({"layer": layer, "phase": phase, "operation": name, "kind": "gemm",
-                     "m": m, "n": n, "k": k, "flops": w.flops, "intensity_fp32": w.intensity})
+        rows.append(
+            {
+                "layer": layer,
+                "phase": phase,
+                "operation": name,
+                "kind": "gemm",
+                "m": m,
+                "n": n,
+                "k": k,
+                "flops": w.flops,
+                "intensity_fp32": w.intensity,
+            }
+        )
 
     def elementwise(layer, phase, name, flops):
-        rows.append({"layer": layer, "phase": phase, "operation": name, "kind": "elementwise",
-                     "m": None, "n": None, "k": None, "flops": flops, "intensity_fp32": None})
+        rows.append(
+            {
+                "layer": layer,
+                "phase": phase,
+                "operation": name,
+                "kind": "elementwise",
+                "m": None,
+                "n": None,
+                "k": None,
+                "flops": flops,
+                "intensity_fp32": None,
+            }
+        )
 
     layers = list(zip(widths[:-1], widths[1:], strict=True))
     last = len(layers)
@@ -589,8 +661,12 @@ def mlp_summary(operations: pd.DataFrame) -> dict[str, float]:
     by_kind = operations.groupby("kind")["flops"].sum()
     gemm_flops = float(by_kind.get("gemm", 0.0))
     other = float(by_kind.get("elementwise", 0.0))
-    return {"gemm": gemm_flops, "elementwise": other, "total": gemm_flops + other,
-            "gemm_share": gemm_flops / (gemm_flops + other)}
+    return {
+        "gemm": gemm_flops,
+        "elementwise": other,
+        "total": gemm_flops + other,
+        "gemm_share": gemm_flops / (gemm_flops + other),
+    }
 
 
 def attainable_fraction(
@@ -614,18 +690,26 @@ def attainable_fraction(
     return float(gemms["flops"].sum()) / seconds / peak_flops
 
 
-def share_by_batch(widths=REFERENCE_MLP, batches=(1, 8, 32, 128, 512), *,
-                   peak_flops: float | None = None, bandwidth: float | None = None) -> pd.DataFrame:
+def share_by_batch(
+    widths=REFERENCE_MLP,
+    batches=(1, 8, 32, 128, 512),
+    *,
+    peak_flops: float | None = None,
+    bandwidth: float | None = None,
+) -> pd.DataFrame:
     """GEMM share of the training step's FLOPs at each batch size (and, given a roofline, the
     fraction of peak its GEMMs could reach)."""
     rows = []
     for batch in batches:
         ops = mlp_operations(widths, batch)
         summary = mlp_summary(ops)
-        row = {"batch": batch, "gemm_gflop": summary["gemm"] / 1e9,
-               "elementwise_mflop": summary["elementwise"] / 1e6,
-               "gemm_share": summary["gemm_share"],
-               "smallest_gemm_intensity_fp32": float(ops["intensity_fp32"].dropna().min())}
+        row = {
+            "batch": batch,
+            "gemm_gflop": summary["gemm"] / 1e9,
+            "elementwise_mflop": summary["elementwise"] / 1e6,
+            "gemm_share": summary["gemm_share"],
+            "smallest_gemm_intensity_fp32": float(ops["intensity_fp32"].dropna().min()),
+        }
         if peak_flops is not None and bandwidth is not None:
             row["attainable_fraction"] = attainable_fraction(ops, peak_flops, bandwidth)
         rows.append(row)
@@ -666,13 +750,16 @@ def torch_training_flops(widths=REFERENCE_MLP, batch: int = 128, seed: int = 0) 
     with counter:
         loss = torch.nn.functional.cross_entropy(model(x), labels)
         loss.backward()
-    by_operator = {str(op).removeprefix("aten.").split(".")[0]: int(v)
-                   for op, v in counter.get_flop_counts()["Global"].items()}
+    by_operator = {
+        str(op).removeprefix("aten.").split(".")[0]: int(v)
+        for op, v in counter.get_flop_counts()["Global"].items()
+    }
     return {"total": int(counter.get_total_flops()), "by_operator": by_operator}
 
 
-def time_training_step(widths=REFERENCE_MLP, batch: int = 128, *, seed: int = 0,
-                       repeat: int = 5) -> dict[str, float]:
+def time_training_step(
+    widths=REFERENCE_MLP, batch: int = 128, *, seed: int = 0, repeat: int = 5
+) -> dict[str, float]:
     """Time one SGD training step of the MLP, and the same step's matrix products alone.
 
     The products are replayed with ``torch.mm`` on tensors of the step's shapes (forward, weight
@@ -700,8 +787,13 @@ def time_training_step(widths=REFERENCE_MLP, batch: int = 128, *, seed: int = 0,
 
     ops = mlp_operations(widths, batch)
     gemms = ops[ops["kind"] == "gemm"]
-    pairs = [(torch.randn(int(r.m), int(r.k), generator=generator),
-              torch.randn(int(r.k), int(r.n), generator=generator)) for r in gemms.itertuples()]
+    pairs = [
+        (
+            torch.randn(int(r.m), int(r.k), generator=generator),
+            torch.randn(int(r.k), int(r.n), generator=generator),
+        )
+        for r in gemms.itertuples()
+    ]
 
     def products() -> None:
         for a, b in pairs:
@@ -711,7 +803,8 @@ def time_training_step(widths=REFERENCE_MLP, batch: int = 128, *, seed: int = 0,
     t_gemm = benchmark(products, repeat=repeat, warmup=2, device="cpu")
     summary = mlp_summary(ops)
     return {
-        "step_seconds": t_step.median, "gemm_seconds": t_gemm.median,
+        "step_seconds": t_step.median,
+        "gemm_seconds": t_gemm.median,
         "step_gflops": summary["total"] / t_step.median / 1e9,
         "gemm_gflops": summary["gemm"] / t_gemm.median / 1e9,
         "gemm_share_of_flops": summary["gemm_share"],
@@ -723,45 +816,74 @@ def time_training_step(widths=REFERENCE_MLP, batch: int = 128, *, seed: int = 0,
 # The report's claims (제2장 제3절; 제3장 제2절 box)
 # --------------------------------------------------------------------------------------------
 
-BACKPROP_IS_BLAS = register(Claim(
-    id="ch4.backprop-is-blas", chapter=4, source="제2장 제3절",
-    korean="심층학습의 대표적인 학습 방법인 오류역전파법은 세부적으로 "
-    "기초선형대수루틴(Basic Linear Algebra Subprogram, BLAS)으로 구성된다",
-    english="backpropagation, the representative training method of deep learning, consists in "
-    "detail of basic linear algebra subprograms (BLAS)",
-    reported=None, unit="% of FLOPs"))
+BACKPROP_IS_BLAS = register(
+    Claim(
+        id="ch4.backprop-is-blas",
+        chapter=4,
+        source="제2장 제3절",
+        korean="심층학습의 대표적인 학습 방법인 오류역전파법은 세부적으로 "
+        "기초선형대수루틴(Basic Linear Algebra Subprogram, BLAS)으로 구성된다",
+        english="backpropagation, the representative training method of deep learning, consists in "
+        "detail of basic linear algebra subprograms (BLAS)",
+        reported=None,
+        unit="% of FLOPs",
+    )
+)
 
-BLAS3_HIGH_INTENSITY = register(Claim(
-    id="ch4.blas12-low-blas3-high", chapter=4, source="제2장 제3절, [그림 2-5]",
-    korean="BLAS-1과 BLAS-2는 낮은 연산강도를 보유한 반면 BLAS-3는 매우 높은 연산강도를 갖고 있다",
-    english="BLAS-1 and BLAS-2 have low arithmetic intensity, while BLAS-3 has very high "
-    "arithmetic intensity",
-    reported=None, unit="FLOP/byte"))
+BLAS3_HIGH_INTENSITY = register(
+    Claim(
+        id="ch4.blas12-low-blas3-high",
+        chapter=4,
+        source="제2장 제3절, [그림 2-5]",
+        korean="BLAS-1과 BLAS-2는 낮은 연산강도를 보유한 반면 BLAS-3는 매우 높은 연산강도를 갖고 있다",
+        english="BLAS-1 and BLAS-2 have low arithmetic intensity, while BLAS-3 has very high "
+        "arithmetic intensity",
+        reported=None,
+        unit="FLOP/byte",
+    )
+)
 
-TRAINING_USES_PEAK = register(Claim(
-    id="ch4.training-blas3-uses-peak", chapter=4, source="제2장 제3절",
-    korean="인공지능 학습 알고리즘의 대부분이 행렬 연산이 BLAS-3에 속하기 때문에 "
-    "연산처리장치의 성능을 최대한 사용할 수 있다",
-    english="because most of the matrix operations of AI training algorithms belong to BLAS-3, "
-    "they can use the processor's performance to the full",
-    reported=None, unit="% of peak"))
+TRAINING_USES_PEAK = register(
+    Claim(
+        id="ch4.training-blas3-uses-peak",
+        chapter=4,
+        source="제2장 제3절",
+        korean="인공지능 학습 알고리즘의 대부분이 행렬 연산이 BLAS-3에 속하기 때문에 "
+        "연산처리장치의 성능을 최대한 사용할 수 있다",
+        english="because most of the matrix operations of AI training algorithms belong to BLAS-3, "
+        "they can use the processor's performance to the full",
+        reported=None,
+        unit="% of peak",
+    )
+)
 
-CUBLAS_K40_FIGURE = register(Claim(
-    id="ch4.cublas-k40-by-precision", chapter=4, source="제2장 제3절, [그림 2-6]",
-    korean="NVIDIA는 GPU 전용 BLAS인 cuBLAS를 개발하여 자사 GPU에 최적화된 성능을 보여준다. "
-    "[그림 2-6]은 NVIDIA K40m 모델을 활용하여 정밀도별 cuBLAS의 연산 성능이다",
-    english="NVIDIA developed cuBLAS, a BLAS for its GPUs, with performance optimised for them; "
-    "[Figure 2-6] shows cuBLAS performance by precision on an NVIDIA K40m",
-    reported=None, unit="TFLOP/s"))
+CUBLAS_K40_FIGURE = register(
+    Claim(
+        id="ch4.cublas-k40-by-precision",
+        chapter=4,
+        source="제2장 제3절, [그림 2-6]",
+        korean="NVIDIA는 GPU 전용 BLAS인 cuBLAS를 개발하여 자사 GPU에 최적화된 성능을 보여준다. "
+        "[그림 2-6]은 NVIDIA K40m 모델을 활용하여 정밀도별 cuBLAS의 연산 성능이다",
+        english="NVIDIA developed cuBLAS, a BLAS for its GPUs, with performance optimised for them; "
+        "[Figure 2-6] shows cuBLAS performance by precision on an NVIDIA K40m",
+        reported=None,
+        unit="TFLOP/s",
+    )
+)
 
-MATMUL_MOST_OF_DL = register(Claim(
-    id="ch4.matmul-most-of-deep-learning", chapter=4,
-    source="제3장 제2절, box '심층학습 알고리즘의 특성과 HW'",
-    korean="심층학습 알고리즘은 병렬화 효율이 높은 기초선형대수프로그램으로 구성되고, 그 중 "
-    "연산강도가 매우 높은 행렬 곱 연산이 대부분을 차지함",
-    english="deep-learning algorithms consist of highly parallel basic linear algebra "
-    "subprograms, and among them matrix multiplication, of very high intensity, takes up most",
-    reported=None, unit="% of FLOPs"))
+MATMUL_MOST_OF_DL = register(
+    Claim(
+        id="ch4.matmul-most-of-deep-learning",
+        chapter=4,
+        source="제3장 제2절, box '심층학습 알고리즘의 특성과 HW'",
+        korean="심층학습 알고리즘은 병렬화 효율이 높은 기초선형대수프로그램으로 구성되고, 그 중 "
+        "연산강도가 매우 높은 행렬 곱 연산이 대부분을 차지함",
+        english="deep-learning algorithms consist of highly parallel basic linear algebra "
+        "subprograms, and among them matrix multiplication, of very high intensity, takes up most",
+        reported=None,
+        unit="% of FLOPs",
+    )
+)
 
 #: Sizes at which the audit reads "low" and "high" intensity: a large vector or matrix.
 _AUDIT_N = 4096
@@ -787,15 +909,18 @@ def audit(table: pd.DataFrame | None = None) -> list[Finding]:
     # Backpropagation is BLAS: the GEMM share of an MLP training step.
     summary = mlp_summary(mlp_operations(REFERENCE_MLP, 128))
     share = summary["gemm_share"]
-    findings.append(check(
-        BACKPROP_IS_BLAS, 100 * share,
-        verdict=Verdict.HOLDS if share >= 0.9 else Verdict.ROUGHLY,
-        ours_text=f"MLP {'-'.join(map(str, REFERENCE_MLP))}, batch 128: GEMM "
-        f"{100 * share:.2f} % of the training step's FLOPs",
-        note="forward X·Wᵀ, backward dY·W and dYᵀ·X are GEMMs (BLAS-3); the rest (bias, ReLU, "
-        "loss, SGD update) is elementwise, not BLAS; counts by formula, GEMMs checked with "
-        "torch FlopCounterMode in the chapter",
-    ))
+    findings.append(
+        check(
+            BACKPROP_IS_BLAS,
+            100 * share,
+            verdict=Verdict.HOLDS if share >= 0.9 else Verdict.ROUGHLY,
+            ours_text=f"MLP {'-'.join(map(str, REFERENCE_MLP))}, batch 128: GEMM "
+            f"{100 * share:.2f} % of the training step's FLOPs",
+            note="forward X·Wᵀ, backward dY·W and dYᵀ·X are GEMMs (BLAS-3); the rest (bias, ReLU, "
+            "loss, SGD update) is elementwise, not BLAS; counts by formula, GEMMs checked with "
+            "torch FlopCounterMode in the chapter",
+        )
+    )
 
     # BLAS-1/2 low, BLAS-3 high: against the K40's ridge points (the report's GPU).
     ridges = {p: ridge_point(*k40[p]) for p in k40}
@@ -803,15 +928,18 @@ def audit(table: pd.DataFrame | None = None) -> list[Finding]:
     i_gemv = {p: intensity("gemv", _AUDIT_N, p) for p in k40}
     i_gemm = {p: intensity("gemm", _AUDIT_N, p) for p in k40}
     holds = all(i_axpy[p] < ridges[p] and i_gemv[p] < ridges[p] < i_gemm[p] for p in k40)
-    findings.append(check(
-        BLAS3_HIGH_INTENSITY, i_gemm["fp64"],
-        verdict=Verdict.HOLDS if holds else Verdict.DOES_NOT_HOLD,
-        ours_text=f"FP64, n={_AUDIT_N}: AXPY {i_axpy['fp64']:.3f}, GEMV {i_gemv['fp64']:.3f}, "
-        f"GEMM {i_gemm['fp64']:.0f} FLOP/byte; K40 ridge {ridges['fp64']:.1f} (FP64), "
-        f"{ridges['fp32']:.1f} (FP32)",
-        note="AXPY 1/12 and GEMV about 1/4 FLOP/byte whatever the size; GEMM n/12 grows with n, "
-        "if the algorithm reuses cached blocks",
-    ))
+    findings.append(
+        check(
+            BLAS3_HIGH_INTENSITY,
+            i_gemm["fp64"],
+            verdict=Verdict.HOLDS if holds else Verdict.DOES_NOT_HOLD,
+            ours_text=f"FP64, n={_AUDIT_N}: AXPY {i_axpy['fp64']:.3f}, GEMV {i_gemv['fp64']:.3f}, "
+            f"GEMM {i_gemm['fp64']:.0f} FLOP/byte; K40 ridge {ridges['fp64']:.1f} (FP64), "
+            f"{ridges['fp32']:.1f} (FP32)",
+            note="AXPY 1/12 and GEMV about 1/4 FLOP/byte whatever the size; GEMM n/12 grows with n, "
+            "if the algorithm reuses cached blocks",
+        )
+    )
 
     # Training uses the peak: roofline bound of the step's GEMMs on a K40 in FP32, by batch.
     peak, bw = k40["fp32"]
@@ -823,33 +951,44 @@ def audit(table: pd.DataFrame | None = None) -> list[Finding]:
         verdict = Verdict.ROUGHLY
     else:
         verdict = Verdict.DOES_NOT_HOLD
-    findings.append(check(
-        TRAINING_USES_PEAK, 100 * at_128, verdict=verdict,
-        ours_text=f"K40 FP32 roofline, MLP {'-'.join(map(str, REFERENCE_MLP))}: GEMMs can reach "
-        f"{100 * at_128:.0f} % of peak at batch 128, {100 * at_1:.1f} % at batch 1",
-        note="only with batches: at batch 1 every product is a matrix-vector one (BLAS-2), "
-        "memory-bound; a roofline bound, not a measurement",
-    ))
+    findings.append(
+        check(
+            TRAINING_USES_PEAK,
+            100 * at_128,
+            verdict=verdict,
+            ours_text=f"K40 FP32 roofline, MLP {'-'.join(map(str, REFERENCE_MLP))}: GEMMs can reach "
+            f"{100 * at_128:.0f} % of peak at batch 128, {100 * at_1:.1f} % at batch 1",
+            note="only with batches: at batch 1 every product is a matrix-vector one (BLAS-2), "
+            "memory-bound; a roofline bound, not a measurement",
+        )
+    )
 
     # Figure 2-6: the figure's numbers are lost; the K40's bounds by precision are what it shows.
     ratio = k40["fp32"][0] / k40["fp64"][0]
-    findings.append(check(
-        CUBLAS_K40_FIGURE, None, verdict=Verdict.UNCHECKABLE,
-        ours_text=f"K40 datasheet (boost): FP32 {k40['fp32'][0] / 1e12:.2f}, FP64 "
-        f"{k40['fp64'][0] / 1e12:.2f} TFLOP/s ({ratio:.0f}:1); GEMM n={_AUDIT_N} is "
-        f"compute-bound in both, GEMV and AXPY reach ≤ "
-        f"{100 * i_gemv['fp32'] * bw / peak:.0f} % of FP32 peak",
-        note="the figure's values are not in the report's text (only its caption and NVIDIA's "
-        "page as source); lab 2 measures cuBLAS by precision on a GPU",
-    ))
+    findings.append(
+        check(
+            CUBLAS_K40_FIGURE,
+            None,
+            verdict=Verdict.UNCHECKABLE,
+            ours_text=f"K40 datasheet (boost): FP32 {k40['fp32'][0] / 1e12:.2f}, FP64 "
+            f"{k40['fp64'][0] / 1e12:.2f} TFLOP/s ({ratio:.0f}:1); GEMM n={_AUDIT_N} is "
+            f"compute-bound in both, GEMV and AXPY reach ≤ "
+            f"{100 * i_gemv['fp32'] * bw / peak:.0f} % of FP32 peak",
+            note="the figure's values are not in the report's text (only its caption and NVIDIA's "
+            "page as source); lab 2 measures cuBLAS by precision on a GPU",
+        )
+    )
 
     # Matrix multiplication is most of deep learning: the same count, read as 'most'.
-    findings.append(check(
-        MATMUL_MOST_OF_DL, 100 * share,
-        verdict=Verdict.HOLDS if share > 0.5 else Verdict.DOES_NOT_HOLD,
-        ours_text=f"{100 * share:.2f} % of an MLP step's FLOPs (batch 128); chapter 5: "
-        "convolutions become GEMMs too",
-        note="FLOPs, not time: elementwise work is memory-bound, so its share of time is larger "
-        "than of FLOPs (measured in the chapter)",
-    ))
+    findings.append(
+        check(
+            MATMUL_MOST_OF_DL,
+            100 * share,
+            verdict=Verdict.HOLDS if share > 0.5 else Verdict.DOES_NOT_HOLD,
+            ours_text=f"{100 * share:.2f} % of an MLP step's FLOPs (batch 128); chapter 5: "
+            "convolutions become GEMMs too",
+            note="FLOPs, not time: elementwise work is memory-bound, so its share of time is larger "
+            "than of FLOPs (measured in the chapter)",
+        )
+    )
     return findings

@@ -216,8 +216,17 @@ def _prepare_numpy(op, n, precision, a64, b64) -> Operation:
             run()
             return y.astype(np.float64)
 
-        return Operation(op, n, "numpy", precision, "cpu", run, fresh_result,
-                         lambda: _reference(op, *rounded), np)
+        return Operation(
+            op,
+            n,
+            "numpy",
+            precision,
+            "cpu",
+            run,
+            fresh_result,
+            lambda: _reference(op, *rounded),
+            np,
+        )
     out = np.empty((n,) if op == "gemv" else (n, n), dtype=dtype)
 
     def run():
@@ -227,8 +236,9 @@ def _prepare_numpy(op, n, precision, a64, b64) -> Operation:
         run()
         return out.astype(np.float64)
 
-    return Operation(op, n, "numpy", precision, "cpu", run, result,
-                     lambda: _reference(op, *rounded), np)
+    return Operation(
+        op, n, "numpy", precision, "cpu", run, result, lambda: _reference(op, *rounded), np
+    )
 
 
 def _prepare_cupy(op, n, precision, a64, b64) -> Operation:
@@ -255,8 +265,9 @@ def _prepare_cupy(op, n, precision, a64, b64) -> Operation:
             run()
             return cupy.asnumpy(y).astype(np.float64)
 
-        return Operation(op, n, "cupy", precision, "cuda", run, result,
-                         lambda: _reference(op, *rounded()), cupy)
+        return Operation(
+            op, n, "cupy", precision, "cuda", run, result, lambda: _reference(op, *rounded()), cupy
+        )
     out = cupy.empty((n,) if op == "gemv" else (n, n), dtype=dtype)
 
     def run():  # cuBLAS gemv / gemm
@@ -266,8 +277,9 @@ def _prepare_cupy(op, n, precision, a64, b64) -> Operation:
         run()
         return cupy.asnumpy(out).astype(np.float64)
 
-    return Operation(op, n, "cupy", precision, "cuda", run, result,
-                     lambda: _reference(op, *rounded()), cupy)
+    return Operation(
+        op, n, "cupy", precision, "cuda", run, result, lambda: _reference(op, *rounded()), cupy
+    )
 
 
 def _prepare_torch(op, n, precision, device, a64, b64) -> Operation:
@@ -292,8 +304,9 @@ def _prepare_torch(op, n, precision, device, a64, b64) -> Operation:
             run()
             return y.double().cpu().numpy()
 
-        return Operation(op, n, "torch", precision, device, run, result,
-                         lambda: _reference(op, *rounded()), dev)
+        return Operation(
+            op, n, "torch", precision, device, run, result, lambda: _reference(op, *rounded()), dev
+        )
     out = torch.empty((n,) if op == "gemv" else (n, n), dtype=dtype, device=dev)
     call = torch.mv if op == "gemv" else torch.mm
 
@@ -307,8 +320,9 @@ def _prepare_torch(op, n, precision, device, a64, b64) -> Operation:
         run()
         return out.double().cpu().numpy()
 
-    return Operation(op, n, "torch", precision, device, run, result,
-                     lambda: _reference(op, *rounded()), dev)
+    return Operation(
+        op, n, "torch", precision, device, run, result, lambda: _reference(op, *rounded()), dev
+    )
 
 
 def check(operation: Operation) -> float:
@@ -374,17 +388,31 @@ def sweep(
             del probe
             for n in (sizes or {}).get(op, default_sizes(op, device)):
                 operation = prepare(op, n, library, precision, device, seed=2)
-                t = timing.benchmark(operation.run, repeat=repeat, warmup=1,
-                                     min_sample_time=min_sample_time,
-                                     gpu_warmup_seconds=gpu_warmup_seconds,
-                                     device=operation.sync)
+                t = timing.benchmark(
+                    operation.run,
+                    repeat=repeat,
+                    warmup=1,
+                    min_sample_time=min_sample_time,
+                    gpu_warmup_seconds=gpu_warmup_seconds,
+                    device=operation.sync,
+                )
                 flops, nbytes = operation.work
-                rows.append({
-                    "op": op, "library": library, "precision": precision, "device": device,
-                    "n": n, "flops": flops, "bytes": nbytes, "intensity": flops / nbytes,
-                    "seconds": t.median, "gflops": flops / t.median / 1e9,
-                    "gbs": nbytes / t.median / 1e9, "rel_error": error,
-                })
+                rows.append(
+                    {
+                        "op": op,
+                        "library": library,
+                        "precision": precision,
+                        "device": device,
+                        "n": n,
+                        "flops": flops,
+                        "bytes": nbytes,
+                        "intensity": flops / nbytes,
+                        "seconds": t.median,
+                        "gflops": flops / t.median / 1e9,
+                        "gbs": nbytes / t.median / 1e9,
+                        "rel_error": error,
+                    }
+                )
                 del operation
     return pd.DataFrame(rows)
 
@@ -410,23 +438,38 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
     if table.empty:
         raise ValueError("nothing to plot: the table is empty")
     ops = [op for op in OPS if op in set(table["op"])]
-    fig, axes = plotting.new_figure("size n (vector length or matrix side)",
-                                    "performance (GFLOP/s)",
-                                    logx=True, logy=True, ncols=len(ops), title=title,
-                                    figsize=(4.0 * len(ops), 4.2))
+    fig, axes = plotting.new_figure(
+        "size n (vector length or matrix side)",
+        "performance (GFLOP/s)",
+        logx=True,
+        logy=True,
+        ncols=len(ops),
+        title=title,
+        figsize=(4.0 * len(ops), 4.2),
+    )
     axes = np.atleast_1d(axes)
-    series = list(dict.fromkeys(
-        zip(table["device"], table["library"], table["precision"], strict=True)))
+    series = list(
+        dict.fromkeys(zip(table["device"], table["library"], table["precision"], strict=True))
+    )
     level = {"axpy": "BLAS-1: AXPY", "gemv": "BLAS-2: GEMV", "gemm": "BLAS-3: GEMM"}
     for ax, op in zip(axes, ops, strict=True):
         for index, key in enumerate(series):
-            rows = table[(table["op"] == op) & (table["device"] == key[0])
-                         & (table["library"] == key[1]) & (table["precision"] == key[2])]
+            rows = table[
+                (table["op"] == op)
+                & (table["device"] == key[0])
+                & (table["library"] == key[1])
+                & (table["precision"] == key[2])
+            ]
             if rows.empty:
                 continue
-            ax.plot(rows["n"], rows["gflops"], marker=plotting.MARKERS[index % 8],
-                    color=plotting.color_for(index),
-                    linestyle="-" if key[0] == "cuda" else "--", label=" ".join(key))
+            ax.plot(
+                rows["n"],
+                rows["gflops"],
+                marker=plotting.MARKERS[index % 8],
+                color=plotting.color_for(index),
+                linestyle="-" if key[0] == "cuda" else "--",
+                label=" ".join(key),
+            )
         ax.set_title(level[op])
         ax.xaxis.set_minor_formatter(NullFormatter())  # no crowded minor labels on short axes
     lo = float(table["gflops"].min()) / 2

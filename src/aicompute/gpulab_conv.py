@@ -71,8 +71,9 @@ def _check_geometry(x, kernel: int, stride: int, padding: int) -> tuple[int, int
     out_h = (height + 2 * padding - kernel) // stride + 1
     out_w = (width + 2 * padding - kernel) // stride + 1
     if out_h < 1 or out_w < 1:
-        raise ValueError(f"kernel {kernel} does not fit a {height}x{width} input with padding "
-                         f"{padding}")
+        raise ValueError(
+            f"kernel {kernel} does not fit a {height}x{width} input with padding {padding}"
+        )
     return out_h, out_w
 
 
@@ -100,8 +101,9 @@ def conv2d_gemm_xp(x, w, stride: int = 1, padding: int = 0):
     im2col on ``x``'s device, then one GEMM of the flattened filters with the lowered matrix.
     """
     if getattr(w, "ndim", None) != 4 or w.shape[2] != w.shape[3]:
-        raise ValueError(f"weights must be (O, C, k, k) with a square kernel, got "
-                         f"{getattr(w, 'shape', None)}")
+        raise ValueError(
+            f"weights must be (O, C, k, k) with a square kernel, got {getattr(w, 'shape', None)}"
+        )
     if w.shape[1] != x.shape[1]:
         raise ValueError(f"weights expect {w.shape[1]} input channels, input has {x.shape[1]}")
     if array_module_of(w) is not array_module_of(x):
@@ -116,8 +118,9 @@ def conv2d_gemm_xp(x, w, stride: int = 1, padding: int = 0):
 def _layer_operands(shape: ConvShape, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.5, 1.5, (shape.batch, shape.in_channels, shape.height, shape.width))
-    w = rng.uniform(-1.0, 1.0, (shape.out_channels, shape.in_channels, shape.kernel,
-                                shape.kernel)) / np.sqrt(shape.in_channels * shape.kernel**2)
+    w = rng.uniform(
+        -1.0, 1.0, (shape.out_channels, shape.in_channels, shape.kernel, shape.kernel)
+    ) / np.sqrt(shape.in_channels * shape.kernel**2)
     return x.astype(np.float32), w.astype(np.float32)
 
 
@@ -134,8 +137,9 @@ def _tf32(enabled: bool):
         torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
 
 
-def time_layer(shape: ConvShape, *, xp=None, device=None, repeat: int = 5,
-               seed: int = 0) -> dict[str, float | str]:
+def time_layer(
+    shape: ConvShape, *, xp=None, device=None, repeat: int = 5, seed: int = 0
+) -> dict[str, float | str]:
     """Time one FP32 layer by im2col + GEMM on ``xp`` and by ``torch`` conv2d on ``device``.
 
     Both results are checked against float64 first (relative error at most 1e-4; TF32 is
@@ -150,8 +154,9 @@ def time_layer(shape: ConvShape, *, xp=None, device=None, repeat: int = 5,
     device = torch.device(device if device is not None else backend.torch_device())
     x, w = _layer_operands(shape, seed)
     s, p = shape.stride, shape.padding
-    reference = F.conv2d(torch.from_numpy(x).double(), torch.from_numpy(w).double(),
-                         stride=s, padding=p).numpy()
+    reference = F.conv2d(
+        torch.from_numpy(x).double(), torch.from_numpy(w).double(), stride=s, padding=p
+    ).numpy()
     x_xp, w_xp = xp.asarray(x), xp.asarray(w)
     x_t, w_t = torch.from_numpy(x).to(device), torch.from_numpy(w).to(device)
     with _tf32(False):
@@ -161,12 +166,24 @@ def time_layer(shape: ConvShape, *, xp=None, device=None, repeat: int = 5,
             error = float(np.linalg.norm(got - reference) / np.linalg.norm(reference))
             if not error <= 1e-4:
                 raise ValueError(f"{label} is wrong: relative error {error:.2e}")
-        lowering = timing.benchmark(lambda: im2col_xp(x_xp, shape.kernel, s, p), repeat=repeat,
-                                    gpu_warmup_seconds=GPU_WARMUP_SECONDS, device=xp)
-        gemm = timing.benchmark(lambda: conv2d_gemm_xp(x_xp, w_xp, s, p), repeat=repeat,
-                                gpu_warmup_seconds=GPU_WARMUP_SECONDS, device=xp)
-        conv = timing.benchmark(lambda: F.conv2d(x_t, w_t, stride=s, padding=p), repeat=repeat,
-                                gpu_warmup_seconds=GPU_WARMUP_SECONDS, device=device)
+        lowering = timing.benchmark(
+            lambda: im2col_xp(x_xp, shape.kernel, s, p),
+            repeat=repeat,
+            gpu_warmup_seconds=GPU_WARMUP_SECONDS,
+            device=xp,
+        )
+        gemm = timing.benchmark(
+            lambda: conv2d_gemm_xp(x_xp, w_xp, s, p),
+            repeat=repeat,
+            gpu_warmup_seconds=GPU_WARMUP_SECONDS,
+            device=xp,
+        )
+        conv = timing.benchmark(
+            lambda: F.conv2d(x_t, w_t, stride=s, padding=p),
+            repeat=repeat,
+            gpu_warmup_seconds=GPU_WARMUP_SECONDS,
+            device=device,
+        )
     return {
         "batch": shape.batch,
         "im2col_s": lowering.median,
@@ -196,8 +213,12 @@ def supported(precision: str, device: str) -> tuple[bool, str]:
 
 def _dtype(precision: str):
     torch = importlib.import_module("torch")
-    return {"fp32": torch.float32, "tf32": torch.float32, "fp16": torch.float16,
-            "bf16": torch.bfloat16}[precision]
+    return {
+        "fp32": torch.float32,
+        "tf32": torch.float32,
+        "fp16": torch.float16,
+        "bf16": torch.bfloat16,
+    }[precision]
 
 
 def network_flops(net, board: tuple[int, int, int] = (48, 19, 19)) -> int:
@@ -250,8 +271,11 @@ def evaluation_rate(
         reference = reference_net(boards[:checked].to(device=dev, dtype=torch.float64)).cpu()
     del reference_net
     dtype = _dtype(precision)
-    fmt = torch.channels_last if dev.type == "cuda" and precision != "fp32" else \
-        torch.contiguous_format
+    fmt = (
+        torch.channels_last
+        if dev.type == "cuda" and precision != "fp32"
+        else torch.contiguous_format
+    )
     model = copy.deepcopy(net).to(device=dev, dtype=dtype, memory_format=fmt).eval()
     inputs = boards.to(device=dev, dtype=dtype).contiguous(memory_format=fmt)
     with torch.no_grad(), _tf32(precision == "tf32"):
@@ -259,8 +283,13 @@ def evaluation_rate(
         error = float(torch.linalg.norm(got - reference) / torch.linalg.norm(reference))
         if not error <= TOLERANCE[precision]:
             raise ValueError(f"{precision} evaluation differs from float64 by {error:.2e}")
-        t = timing.benchmark(lambda: model(inputs), repeat=repeat, warmup=2, device=dev,
-                             gpu_warmup_seconds=GPU_WARMUP_SECONDS)
+        t = timing.benchmark(
+            lambda: model(inputs),
+            repeat=repeat,
+            warmup=2,
+            device=dev,
+            gpu_warmup_seconds=GPU_WARMUP_SECONDS,
+        )
     per_evaluation = network_flops(net, board)
     return {
         "precision": precision,
@@ -273,8 +302,15 @@ def evaluation_rate(
     }
 
 
-def rate_table(net, batches: Sequence[int], precisions: Sequence[str], device: str,
-               *, board: tuple[int, int, int] = (48, 19, 19), repeat: int = 5) -> pd.DataFrame:
+def rate_table(
+    net,
+    batches: Sequence[int],
+    precisions: Sequence[str],
+    device: str,
+    *,
+    board: tuple[int, int, int] = (48, 19, 19),
+    repeat: int = 5,
+) -> pd.DataFrame:
     """:func:`evaluation_rate` for every supported precision and batch, as one table."""
     if not batches or not precisions:
         raise ValueError("give at least one batch size and one precision")
@@ -283,8 +319,7 @@ def rate_table(net, batches: Sequence[int], precisions: Sequence[str], device: s
         if not supported(precision, device)[0]:
             continue
         for batch in batches:
-            rows.append(evaluation_rate(net, batch, precision, device, board=board,
-                                        repeat=repeat))
+            rows.append(evaluation_rate(net, batch, precision, device, board=board, repeat=repeat))
     if not rows:
         raise ValueError(f"none of {list(precisions)} is supported on {device}")
     return pd.DataFrame(rows)
@@ -299,17 +334,27 @@ def plot_rates(rates: pd.DataFrame, references: dict[str, float], *, title: str 
 
     if rates.empty:
         raise ValueError("nothing to plot: the table is empty")
-    fig, ax = plotting.new_figure("boards per call (batch)", "evaluations per second (1/s)",
-                                  logx=True, logy=True, title=title)
+    fig, ax = plotting.new_figure(
+        "boards per call (batch)", "evaluations per second (1/s)", logx=True, logy=True, title=title
+    )
     for index, (precision, group) in enumerate(rates.groupby("precision", sort=False)):
-        ax.plot(group["batch"], group["evaluations_per_s"], marker=plotting.MARKERS[index % 8],
-                color=plotting.color_for(index), label=f"measured, {precision.upper()}")
+        ax.plot(
+            group["batch"],
+            group["evaluations_per_s"],
+            marker=plotting.MARKERS[index % 8],
+            color=plotting.color_for(index),
+            label=f"measured, {precision.upper()}",
+        )
     values = list(rates["evaluations_per_s"])
     for index, (label, value) in enumerate(references.items()):
         if not value > 0:
             raise ValueError(f"reference {label!r} must be positive, got {value}")
-        ax.axhline(value, color=plotting.OKABE_ITO["black"], linestyle=(":", "--", "-.")[index % 3],
-                   label=label)
+        ax.axhline(
+            value,
+            color=plotting.OKABE_ITO["black"],
+            linestyle=(":", "--", "-.")[index % 3],
+            label=label,
+        )
         values.append(value)
     ax.set_ylim(min(values) / 2, max(values) * 6)  # room for the legend above the lines
     batches = sorted(set(int(b) for b in rates["batch"]))

@@ -115,8 +115,15 @@ def transfer_sweep(sizes: Sequence[int], *, repeat: int = 5) -> pd.DataFrame:
         for direction in DIRECTIONS:
             for nbytes in sizes:
                 gbs, t = transfer_bandwidth(nbytes, direction, memory, repeat=repeat)
-                rows.append({"direction": direction, "memory": memory, "bytes": int(nbytes),
-                             "seconds": t.median, "gbs": gbs})
+                rows.append(
+                    {
+                        "direction": direction,
+                        "memory": memory,
+                        "bytes": int(nbytes),
+                        "seconds": t.median,
+                        "gbs": gbs,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -193,8 +200,9 @@ def cpu_seconds(op: str, n: int, *, repeat: int = 5, seed: int = 0) -> timing.Ti
     compute = np.add if op == "vadd" else np.matmul
     compute(a, b, out=out)
     _check_result(op, out, a, b, "CPU")
-    return timing.benchmark(lambda: compute(a, b, out=out), repeat=repeat, warmup=1,
-                            min_sample_time=0.01, device="cpu")
+    return timing.benchmark(
+        lambda: compute(a, b, out=out), repeat=repeat, warmup=1, min_sample_time=0.01, device="cpu"
+    )
 
 
 def gpu_offload_seconds(
@@ -232,8 +240,7 @@ def gpu_offload_seconds(
         offload()
         torch.cuda.synchronize()
         _check_result(op, c.numpy(), a_np, b_np, "GPU")
-        return timing.benchmark(offload, repeat=repeat, warmup=2, min_sample_time=0.01,
-                                device=cuda)
+        return timing.benchmark(offload, repeat=repeat, warmup=2, min_sample_time=0.01, device=cuda)
     finally:
         torch.backends.cuda.matmul.allow_tf32 = allow_tf32
 
@@ -288,8 +295,17 @@ def offload_table(
             t_off = offload_model_seconds(op, n, **model)
             source = "model"
         work = offload_work(op, n)
-        rows.append({"op": op, "n": int(n), "flops": work["flops"], "cpu_s": t_cpu,
-                     "offload_s": t_off, "speedup": t_cpu / t_off, "offload_source": source})
+        rows.append(
+            {
+                "op": op,
+                "n": int(n),
+                "flops": work["flops"],
+                "cpu_s": t_cpu,
+                "offload_s": t_off,
+                "speedup": t_cpu / t_off,
+                "offload_source": source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -310,10 +326,22 @@ def host_copy_sweep(sizes: Sequence[int], *, repeat: int = 5) -> pd.DataFrame:
         np.copyto(dst, src)
         if not np.array_equal(dst, src):
             raise ValueError("host copy changed the data")
-        t = timing.benchmark(lambda dst=dst, src=src: np.copyto(dst, src), repeat=repeat,
-                             warmup=1, min_sample_time=0.01, device="cpu")
-        rows.append({"direction": "host copy", "memory": "pageable", "bytes": nbytes,
-                     "seconds": t.median, "gbs": nbytes / t.median / 1e9})
+        t = timing.benchmark(
+            lambda dst=dst, src=src: np.copyto(dst, src),
+            repeat=repeat,
+            warmup=1,
+            min_sample_time=0.01,
+            device="cpu",
+        )
+        rows.append(
+            {
+                "direction": "host copy",
+                "memory": "pageable",
+                "bytes": nbytes,
+                "seconds": t.median,
+                "gbs": nbytes / t.median / 1e9,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -327,8 +355,9 @@ def device_copy_bandwidth(nbytes: int = 2**30, *, repeat: int = 7) -> float:
     dst.copy_(src)
     if not torch.equal(dst, src):
         raise ValueError("device copy changed the data")
-    t = timing.benchmark(lambda: dst.copy_(src), repeat=repeat, warmup=2,
-                         device=torch.device("cuda"))
+    t = timing.benchmark(
+        lambda: dst.copy_(src), repeat=repeat, warmup=2, device=torch.device("cuda")
+    )
     return 2 * nbytes / t.median / 1e9
 
 
@@ -351,27 +380,39 @@ def datasheet_model(row, link_gbs: float) -> dict[str, float]:
     return model
 
 
-def plot_transfers(table: pd.DataFrame, *, references: dict[str, float] | None = None,
-                   title: str = ""):
+def plot_transfers(
+    table: pd.DataFrame, *, references: dict[str, float] | None = None, title: str = ""
+):
     """Bandwidth against transfer size, one line per direction and memory kind; ``references``
     (label: GB/s) are drawn as horizontal lines (link rates, device memory)."""
     from aicompute import plotting
 
     if table.empty:
         raise ValueError("nothing to plot: the table is empty")
-    fig, ax = plotting.new_figure("transfer size (bytes)", "bandwidth (GB/s)", logx=True,
-                                  logy=True, title=title)
+    fig, ax = plotting.new_figure(
+        "transfer size (bytes)", "bandwidth (GB/s)", logx=True, logy=True, title=title
+    )
     groups = list(dict.fromkeys(zip(table["direction"], table["memory"], strict=True)))
     for index, (direction, memory) in enumerate(groups):
         rows = table[(table["direction"] == direction) & (table["memory"] == memory)]
-        ax.plot(rows["bytes"], rows["gbs"], marker=plotting.MARKERS[index % 8],
-                color=plotting.color_for(index), label=f"{direction}, {memory}")
+        ax.plot(
+            rows["bytes"],
+            rows["gbs"],
+            marker=plotting.MARKERS[index % 8],
+            color=plotting.color_for(index),
+            label=f"{direction}, {memory}",
+        )
     styles = [":", "--", "-.", (0, (5, 1)), (0, (1, 3))]
     for index, (label, value) in enumerate((references or {}).items()):
         if not (value > 0):
             raise ValueError(f"reference {label!r} must be positive, got {value}")
-        ax.axhline(value, color=plotting.OKABE_ITO["black"], linestyle=styles[index % 5],
-                   linewidth=1.2, label=f"{label}: {value:,.1f} GB/s")
+        ax.axhline(
+            value,
+            color=plotting.OKABE_ITO["black"],
+            linestyle=styles[index % 5],
+            linewidth=1.2,
+            label=f"{label}: {value:,.1f} GB/s",
+        )
     ax.legend(fontsize=8, loc="lower right")
     return fig, ax
 
@@ -384,20 +425,40 @@ def plot_offload(tables: dict[str, pd.DataFrame], *, title: str = ""):
 
     if not tables:
         raise ValueError("nothing to plot")
-    fig, axes = plotting.new_figure("size n (vector length or matrix side)", "time per call (s)",
-                                    logx=True, logy=True, ncols=len(tables), title=title,
-                                    figsize=(5.0 * len(tables), 4.2))
+    fig, axes = plotting.new_figure(
+        "size n (vector length or matrix side)",
+        "time per call (s)",
+        logx=True,
+        logy=True,
+        ncols=len(tables),
+        title=title,
+        figsize=(5.0 * len(tables), 4.2),
+    )
     axes = np.atleast_1d(axes)
     for ax, (op, table) in zip(axes, tables.items(), strict=True):
-        ax.plot(table["n"], table["cpu_s"], marker=plotting.MARKERS[0],
-                color=plotting.color_for(0), label="CPU, in place")
+        ax.plot(
+            table["n"],
+            table["cpu_s"],
+            marker=plotting.MARKERS[0],
+            color=plotting.color_for(0),
+            label="CPU, in place",
+        )
         source = table["offload_source"].iloc[0]
-        ax.plot(table["n"], table["offload_s"], marker=plotting.MARKERS[1],
-                color=plotting.color_for(1), label=f"GPU offload, {source}")
+        ax.plot(
+            table["n"],
+            table["offload_s"],
+            marker=plotting.MARKERS[1],
+            color=plotting.color_for(1),
+            label=f"GPU offload, {source}",
+        )
         n_star = break_even(list(table["n"]), list(table["cpu_s"]), list(table["offload_s"]))
         if n_star is not None:
-            ax.axvline(n_star, color=plotting.OKABE_ITO["black"], linestyle=":",
-                       label=f"offload pays from n = {n_star:,}")
+            ax.axvline(
+                n_star,
+                color=plotting.OKABE_ITO["black"],
+                linestyle=":",
+                label=f"offload pays from n = {n_star:,}",
+            )
         ax.set_title({"vadd": "vector add c = a + b", "gemm": "matrix product C = A B"}[op])
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.legend(fontsize=8, loc="upper left")

@@ -225,18 +225,38 @@ def _gpu_sweep(ks, n, dtype, repeat) -> list[dict]:
     for k, name in zip(ks, names, strict=True):
         kernel = module.get_function(name)
         check_out = cupy.zeros(small, dtype=dtype)
-        kernel((math.ceil(small / (BLOCK_THREADS * ILP)),), (BLOCK_THREADS,),
-               (x_small, check_out, np.int64(small), scalar(FMA_A), scalar(FMA_B),
-                scalar(FMA_SENTINEL), np.int32(1)))
+        kernel(
+            (math.ceil(small / (BLOCK_THREADS * ILP)),),
+            (BLOCK_THREADS,),
+            (
+                x_small,
+                check_out,
+                np.int64(small),
+                scalar(FMA_A),
+                scalar(FMA_B),
+                scalar(FMA_SENTINEL),
+                np.int32(1),
+            ),
+        )
         want = fma_chain_reference(cupy.asnumpy(x_small), k)
         error = float(np.max(np.abs(cupy.asnumpy(check_out) - want) / np.abs(want)))
         if not error <= fma_tolerance(k, dtype):
             raise ValueError(f"FMA kernel k={k} is wrong: relative error {error:.2e}")
 
         def launch(kernel=kernel):
-            kernel((grid,), (BLOCK_THREADS,),
-                   (x, y, np.int64(n), scalar(FMA_A), scalar(FMA_B), scalar(FMA_SENTINEL),
-                    np.int32(0)))
+            kernel(
+                (grid,),
+                (BLOCK_THREADS,),
+                (
+                    x,
+                    y,
+                    np.int64(n),
+                    scalar(FMA_A),
+                    scalar(FMA_B),
+                    scalar(FMA_SENTINEL),
+                    np.int32(0),
+                ),
+            )
 
         t = timing.benchmark(launch, repeat=repeat, warmup=2, device=cupy)
         rows.append(_row(k, n, dtype, t.median, error, stores=False))
@@ -255,8 +275,13 @@ def _cpu_sweep(ks, n, dtype, repeat, block) -> list[dict]:
         error = float(np.max(np.abs(got - want) / np.abs(want)))
         if not error <= fma_tolerance(k, dtype):
             raise ValueError(f"NumPy FMA chain k={k} is wrong: relative error {error:.2e}")
-        t = timing.benchmark(lambda k=k: fma_chain_numpy(x, k, out=out, block=block),
-                             repeat=repeat, warmup=1, number=1, device=np)
+        t = timing.benchmark(
+            lambda k=k: fma_chain_numpy(x, k, out=out, block=block),
+            repeat=repeat,
+            warmup=1,
+            number=1,
+            device=np,
+        )
         rows.append(_row(k, n, dtype, t.median, error, stores=True))
     return rows
 
@@ -386,8 +411,11 @@ def roofline_from_datasheet(row, clock_mhz: float | None = None) -> Roofline:
         if fp32 is not None:
             peaks["fp32"] = fp32 * 1e3
         basis = "datasheet FP32 (boost clock)"
-    for precision, column in (("fp64", "fp64_tflops"), ("fp16_tensor", "fp16_tensor_tflops"),
-                              ("bf16_tensor", "bf16_tensor_tflops")):
+    for precision, column in (
+        ("fp64", "fp64_tflops"),
+        ("fp16_tensor", "fp16_tensor_tflops"),
+        ("bf16_tensor", "bf16_tensor_tflops"),
+    ):
         value = _number(row, column)
         if value is not None:
             peaks[precision] = value * 1e3
@@ -409,7 +437,10 @@ def _query_sm_clock_mhz() -> float | None:
         return None
     result = subprocess.run(
         ["nvidia-smi", "--id=0", "--query-gpu=clocks.sm", "--format=csv,noheader,nounits"],
-        capture_output=True, text=True, timeout=10, check=False,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
     )
     try:
         return float(result.stdout.strip().splitlines()[0])
@@ -485,12 +516,21 @@ class Fraction:
         if self.roof is None:
             return f"{self.quantity}: {self.measured:,.0f} {self.unit} (no datasheet roof)"
         verdict = "meets" if self.meets_target else "misses"
-        return (f"{self.quantity}: {self.measured:,.0f} / {self.roof:,.0f} {self.unit} = "
-                f"{self.value:.0%} ({verdict} the {self.target:.0%} target)")
+        return (
+            f"{self.quantity}: {self.measured:,.0f} / {self.roof:,.0f} {self.unit} = "
+            f"{self.value:.0%} ({verdict} the {self.target:.0%} target)"
+        )
 
 
-def fraction(quantity: str, measured: float | None, roof: float | None, unit: str,
-             target: float, *, missing: str = "not measured: no GPU") -> Fraction:
+def fraction(
+    quantity: str,
+    measured: float | None,
+    roof: float | None,
+    unit: str,
+    target: float,
+    *,
+    missing: str = "not measured: no GPU",
+) -> Fraction:
     """Build a :class:`Fraction`, rejecting non-positive numbers; ``missing`` says why
     ``measured`` is ``None``."""
     for label, value in (("measured", measured), ("roof", roof)):
@@ -521,34 +561,68 @@ def plot_measured_roofline(
 
     if not (copy_gbs > 0):
         raise ValueError(f"copy bandwidth must be positive, got {copy_gbs}")
-    fig, ax = plotting.new_figure("arithmetic intensity (FLOP/byte)", "performance (GFLOP/s)",
-                                  logx=True, logy=True, title=title)
+    fig, ax = plotting.new_figure(
+        "arithmetic intensity (FLOP/byte)",
+        "performance (GFLOP/s)",
+        logx=True,
+        logy=True,
+        title=title,
+    )
     table = sweep.table[sweep.table["k"] > 0]
     intensities = [float(v) for v in table["intensity"]]
     intensities += [i for i, _ in gemm_points.values()]
     lo, hi = min(intensities) / 4, max(intensities) * 4
     grid = np.geomspace(lo, hi, 200)
-    ax.plot(grid, copy_gbs * grid, color=plotting.OKABE_ITO["sky"], linestyle="--",
-            label=f"measured copy bandwidth ({copy_gbs:,.0f} GB/s)")
+    ax.plot(
+        grid,
+        copy_gbs * grid,
+        color=plotting.OKABE_ITO["sky"],
+        linestyle="--",
+        label=f"measured copy bandwidth ({copy_gbs:,.0f} GB/s)",
+    )
     if roofline is not None:
-        ax.plot(grid, attainable(grid, roofline.peak("fp32"), roofline.bandwidth_gbs),
-                color=plotting.OKABE_ITO["black"],
-                label=f"datasheet FP32 roofline ({roofline.name})")
+        ax.plot(
+            grid,
+            attainable(grid, roofline.peak("fp32"), roofline.bandwidth_gbs),
+            color=plotting.OKABE_ITO["black"],
+            label=f"datasheet FP32 roofline ({roofline.name})",
+        )
         for index, key in enumerate(("fp16_tensor", "bf16_tensor")):
             if key in roofline.peaks_gflops:
-                ax.plot(grid, attainable(grid, roofline.peak(key), roofline.bandwidth_gbs),
-                        color=plotting.OKABE_ITO["black"], linestyle=(":", "-.")[index],
-                        label=f"datasheet {key.replace('_', ' ')} roof")
+                ax.plot(
+                    grid,
+                    attainable(grid, roofline.peak(key), roofline.bandwidth_gbs),
+                    color=plotting.OKABE_ITO["black"],
+                    linestyle=(":", "-.")[index],
+                    label=f"datasheet {key.replace('_', ' ')} roof",
+                )
     if compute_roof is not None:
         label, value = compute_roof
-        ax.plot(grid, attainable(grid, value, copy_gbs), color=plotting.OKABE_ITO["black"],
-                label=f"{label} over measured bandwidth")
+        ax.plot(
+            grid,
+            attainable(grid, value, copy_gbs),
+            color=plotting.OKABE_ITO["black"],
+            label=f"{label} over measured bandwidth",
+        )
     label = "FMA sweep, k = " + ", ".join(str(int(k)) for k in table["k"])
-    ax.plot(table["intensity"], table["gflops"], marker=plotting.MARKERS[0], linestyle="-",
-            color=plotting.color_for(0), label=label if len(label) < 60 else "FMA sweep (k > 0)")
+    ax.plot(
+        table["intensity"],
+        table["gflops"],
+        marker=plotting.MARKERS[0],
+        linestyle="-",
+        color=plotting.color_for(0),
+        label=label if len(label) < 60 else "FMA sweep (k > 0)",
+    )
     for index, (name, (intensity, rate)) in enumerate(gemm_points.items()):
-        ax.plot([intensity], [rate], marker=plotting.MARKERS[index + 1], linestyle="none",
-                markersize=9, color=plotting.color_for(index + 1), label=name)
+        ax.plot(
+            [intensity],
+            [rate],
+            marker=plotting.MARKERS[index + 1],
+            linestyle="none",
+            markersize=9,
+            color=plotting.color_for(index + 1),
+            label=name,
+        )
     ax.set_xlim(lo, hi)
     ax.legend(loc="upper left", fontsize=8)
     return fig, ax

@@ -43,8 +43,16 @@ REPORT_YEAR = 2018
 """The report's publication year: processors launched before it are 'report era'."""
 
 DATASHEET_COLUMNS = [
-    "name", "kind", "year", "fp64_tflops", "fp32_tflops", "fp16_tensor_tflops", "mem_bw_gbs",
-    "memory_gb", "tdp_w", "source",
+    "name",
+    "kind",
+    "year",
+    "fp64_tflops",
+    "fp32_tflops",
+    "fp16_tensor_tflops",
+    "mem_bw_gbs",
+    "memory_gb",
+    "tdp_w",
+    "source",
 ]
 
 
@@ -78,8 +86,11 @@ def peak_terms(cpu: CpuInfo | None = None, *, bits: int = 64, fma_units: int = 2
         ("FLOP per lane", fma, "2 with fused multiply-add (a*b+c), else 1"),
         ("FMA units", fma_units, "SIMD FMA pipes per core (assumed)"),
         ("FLOP/cycle/core", per_cycle, "lanes x FLOP per lane x FMA units"),
-        ("peak GFLOP/s", math.nan if peak is None else round(peak / 1e9, 1),
-         "cores x clock x FLOP/cycle/core"),
+        (
+            "peak GFLOP/s",
+            math.nan if peak is None else round(peak / 1e9, 1),
+            "cores x clock x FLOP/cycle/core",
+        ),
     ]
     frame = pd.DataFrame(rows, columns=["term", "value", "meaning"])
     frame["value"] = pd.Series([r[1] for r in rows], dtype=object)  # keep integers integral
@@ -167,20 +178,35 @@ def quick_check(
     peak = hardware.estimated_cpu_peak_flops(cpu, bits=64)
     peak_g = math.nan if peak is None else peak / 1e9
     rows = [
-        (f"FP64 matrix product n={gemm_n} (NumPy/BLAS)", gemm.rate / 1e9, "GFLOP/s", peak_g,
-         fraction_of_peak(gemm.rate / 1e9, peak_g)),
-        (f"memory copy, {copy.bytes / 2**20:.0f} MiB per call (STREAM convention)",
-         copy.rate / 1e9, "GB/s", math.nan, math.nan),
+        (
+            f"FP64 matrix product n={gemm_n} (NumPy/BLAS)",
+            gemm.rate / 1e9,
+            "GFLOP/s",
+            peak_g,
+            fraction_of_peak(gemm.rate / 1e9, peak_g),
+        ),
+        (
+            f"memory copy, {copy.bytes / 2**20:.0f} MiB per call (STREAM convention)",
+            copy.rate / 1e9,
+            "GB/s",
+            math.nan,
+            math.nan,
+        ),
     ]
     return pd.DataFrame(
-        rows, columns=["measurement", "measured", "unit", "estimated peak", "fraction of peak"])
+        rows, columns=["measurement", "measured", "unit", "estimated peak", "fraction of peak"]
+    )
 
 
 GPU_CHECK_COLUMNS = ["measurement", "measured", "unit", "datasheet peak", "fraction of peak"]
 
 
 def quick_gpu_check(
-    *, gemm_n: int = 4096, copy_mib: int = 256, repeat: int = 5, device=None,
+    *,
+    gemm_n: int = 4096,
+    copy_mib: int = 256,
+    repeat: int = 5,
+    device=None,
     row: pd.Series | None = None,
 ) -> pd.DataFrame:
     """An FP32 matrix product and a device-memory copy with PyTorch, next to the datasheet row.
@@ -225,16 +251,27 @@ def quick_gpu_check(
     peak_flops = math.nan if row is None else float(row["fp32_tflops"]) * 1e3
     peak_bw = math.nan if row is None else float(row["mem_bw_gbs"])
     rows = [
-        (f"FP32 matrix product n={gemm_n} (PyTorch, {dev.type})", gflops, "GFLOP/s", peak_flops,
-         fraction_of_peak(gflops, peak_flops)),
-        (f"device memory copy, {copy_mib} MiB (read + write)", gbs, "GB/s", peak_bw,
-         fraction_of_peak(gbs, peak_bw)),
+        (
+            f"FP32 matrix product n={gemm_n} (PyTorch, {dev.type})",
+            gflops,
+            "GFLOP/s",
+            peak_flops,
+            fraction_of_peak(gflops, peak_flops),
+        ),
+        (
+            f"device memory copy, {copy_mib} MiB (read + write)",
+            gbs,
+            "GB/s",
+            peak_bw,
+            fraction_of_peak(gbs, peak_bw),
+        ),
     ]
     return pd.DataFrame(rows, columns=GPU_CHECK_COLUMNS)
 
 
-def datasheet_table(table: pd.DataFrame | None = None,
-                    columns: list[str] | None = None) -> pd.DataFrame:
+def datasheet_table(
+    table: pd.DataFrame | None = None, columns: list[str] | None = None
+) -> pd.DataFrame:
     """Selected columns of ``hardware.csv`` with an ``era`` column, ordered by kind then year."""
     table = hardware.datasheet() if table is None else table
     columns = DATASHEET_COLUMNS if columns is None else columns
@@ -242,23 +279,37 @@ def datasheet_table(table: pd.DataFrame | None = None,
     if missing:
         raise ValueError(f"datasheet has no column(s) {missing}")
     view = table[columns].copy()
-    view.insert(3 if len(columns) >= 3 else len(columns), "era",
-                [era(int(y)) for y in table["year"]])
+    view.insert(
+        3 if len(columns) >= 3 else len(columns), "era", [era(int(y)) for y in table["year"]]
+    )
     order = {"cpu": 0, "manycore": 1, "mobile-gpu": 2, "gpu": 3}
     keys = table["kind"].map(order).fillna(9) * 10_000 + table["year"]
     return view.loc[keys.sort_values(kind="stable").index].reset_index(drop=True)
 
 
-LABELLED = ("Mali-T880 MP12", "Xeon E5-2699 v4", "Ryzen 9 7950X", "Xeon Phi 7120P", "Tesla K40",
-            "GTX 1080 Ti", "Tesla P100 SXM2", "Tesla V100 SXM2", "Tesla T4", "L4",
-            "A100 SXM4 80GB", "H100 SXM", "H200 SXM")
+LABELLED = (
+    "Mali-T880 MP12",
+    "Xeon E5-2699 v4",
+    "Ryzen 9 7950X",
+    "Xeon Phi 7120P",
+    "Tesla K40",
+    "GTX 1080 Ti",
+    "Tesla P100 SXM2",
+    "Tesla V100 SXM2",
+    "Tesla T4",
+    "L4",
+    "A100 SXM4 80GB",
+    "H100 SXM",
+    "H200 SXM",
+)
 """Processors named on the figure (all would overlap)."""
 _LABEL_LEFT = ("H100 SXM", "Tesla T4", "Tesla K40")
 _BALANCE_LABEL_AT = {1: 2500.0, 10: 45.0, 100: 30.0}  # GB/s where each line is labelled
 
 
-def plot_peak_vs_bandwidth(table: pd.DataFrame | None = None, *,
-                           labelled: tuple[str, ...] = LABELLED):
+def plot_peak_vs_bandwidth(
+    table: pd.DataFrame | None = None, *, labelled: tuple[str, ...] = LABELLED
+):
     """Log-log scatter of FP32 peak against memory bandwidth, report era vs today.
 
     Dotted lines mark constant machine balance (FLOP per byte): a processor above the 10
@@ -269,25 +320,45 @@ def plot_peak_vs_bandwidth(table: pd.DataFrame | None = None, *,
     rows = table.dropna(subset=["fp32_tflops", "mem_bw_gbs", "year"])
     if rows.empty:
         raise ValueError("no row has both an FP32 peak and a memory bandwidth")
-    fig, ax = plotting.new_figure("memory bandwidth (GB/s)", "FP32 peak (TFLOP/s)",
-                                  logx=True, logy=True, figsize=(7.5, 5.0))
+    fig, ax = plotting.new_figure(
+        "memory bandwidth (GB/s)", "FP32 peak (TFLOP/s)", logx=True, logy=True, figsize=(7.5, 5.0)
+    )
     for index, (name, marker) in enumerate((("report era", "o"), ("today", "s"))):
         part = rows[[era(int(y)) == name for y in rows["year"]]]
         span = f"{part['year'].min()}-{part['year'].max()}" if len(part) else ""
-        ax.scatter(part["mem_bw_gbs"], part["fp32_tflops"], marker=marker, s=45,
-                   color=plotting.color_for(index), label=f"{name} ({span})", zorder=3)
+        ax.scatter(
+            part["mem_bw_gbs"],
+            part["fp32_tflops"],
+            marker=marker,
+            s=45,
+            color=plotting.color_for(index),
+            label=f"{name} ({span})",
+            zorder=3,
+        )
         for _, row in part.iterrows():
             if row["name"] in labelled:
                 left = row["name"] in _LABEL_LEFT
-                ax.annotate(str(row["name"]), (row["mem_bw_gbs"], row["fp32_tflops"]),
-                            xytext=(-6 if left else 6, -3), textcoords="offset points",
-                            ha="right" if left else "left", fontsize=7)
+                ax.annotate(
+                    str(row["name"]),
+                    (row["mem_bw_gbs"], row["fp32_tflops"]),
+                    xytext=(-6 if left else 6, -3),
+                    textcoords="offset points",
+                    ha="right" if left else "left",
+                    fontsize=7,
+                )
     bw = np.geomspace(rows["mem_bw_gbs"].min() / 1.5, rows["mem_bw_gbs"].max() * 1.5, 50)
     for balance in (1, 10, 100):
         ax.plot(bw, bw * balance / 1e3, linestyle=":", color="#777777", linewidth=1, zorder=1)
         at = _BALANCE_LABEL_AT[balance]
-        ax.annotate(f"{balance} FLOP/byte", (at, at * balance / 1e3), fontsize=7, rotation=30,
-                    color="#555555", ha="center", va="bottom")
+        ax.annotate(
+            f"{balance} FLOP/byte",
+            (at, at * balance / 1e3),
+            fontsize=7,
+            rotation=30,
+            color="#555555",
+            ha="center",
+            va="bottom",
+        )
     ax.set_ylim(rows["fp32_tflops"].min() / 2, rows["fp32_tflops"].max() * 2)
     ax.legend(loc="upper left")
     return fig, ax

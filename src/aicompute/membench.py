@@ -203,9 +203,11 @@ def measure_bandwidth(
     parts = _slices(n, threads)
     with ThreadPoolExecutor(max_workers=threads) as pool:
         if kind == "triad":
+
             def run() -> None:
                 list(pool.map(work, parts, range(threads)))
         else:
+
             def run() -> None:
                 list(pool.map(work, parts))
 
@@ -267,8 +269,12 @@ def measure_gemm_flops(n: int = 2048, dtype="float64", *, repeat: int = 5) -> Ge
     dt = _dtype(dtype)
     a, b = _random_matrices(n, n, n, dt)
     c = np.empty((n, n), dtype=dt)
-    timing = benchmark(lambda: np.matmul(a, b, out=c), repeat=_check_count("repeat", repeat, 3),
-                       warmup=1, device="cpu")
+    timing = benchmark(
+        lambda: np.matmul(a, b, out=c),
+        repeat=_check_count("repeat", repeat, 3),
+        warmup=1,
+        device="cpu",
+    )
     if not np.allclose(c[0, :4], a[0] @ b[:, :4], rtol=1e-3 if dt == np.float32 else 1e-10):
         raise RuntimeError("matmul gave a wrong product")
     return GemmResult(m=n, n=n, k=n, dtype=dt.name, timing=timing)
@@ -286,10 +292,12 @@ def measure_gemm_flops_scipy(n: int = 2048, dtype="float64", *, repeat: int = 5)
     routine = "dgemm" if dt == np.float64 else "sgemm"
     gemm = getattr(blas, routine)
     a, b = _random_matrices(n, n, n, dt, order="F")
-    timing = benchmark(lambda: gemm(1.0, a, b), repeat=_check_count("repeat", repeat, 3),
-                       warmup=1, device="cpu")
-    return GemmResult(m=n, n=n, k=n, dtype=dt.name, timing=timing,
-                      library=f"scipy.linalg.blas.{routine}")
+    timing = benchmark(
+        lambda: gemm(1.0, a, b), repeat=_check_count("repeat", repeat, 3), warmup=1, device="cpu"
+    )
+    return GemmResult(
+        m=n, n=n, k=n, dtype=dt.name, timing=timing, library=f"scipy.linalg.blas.{routine}"
+    )
 
 
 def rank_k_bytes(m: int, k: int, itemsize: int = 8, *, write_allocate: bool = False) -> int:
@@ -319,20 +327,23 @@ def rank_k_sweep(
     for k in ks:
         a = np.asarray(rng.standard_normal((m, k)), dtype=dt)
         b = np.asarray(rng.standard_normal((k, m)), dtype=dt)
-        timing = benchmark(lambda a=a, b=b: np.matmul(a, b, out=c), repeat=repeat, warmup=1,
-                           device="cpu")
+        timing = benchmark(
+            lambda a=a, b=b: np.matmul(a, b, out=c), repeat=repeat, warmup=1, device="cpu"
+        )
         flops = 2 * m * m * k
         moved = rank_k_bytes(m, k, dt.itemsize)
-        rows.append({
-            "k": k,
-            "flops": flops,
-            "bytes": moved,
-            "bytes_write_allocate": rank_k_bytes(m, k, dt.itemsize, write_allocate=True),
-            "intensity": flops / moved,
-            "seconds": timing.median,
-            "gflops": timing.rate(flops) / 1e9,
-            "gflops_best": flops / timing.best / 1e9,
-        })
+        rows.append(
+            {
+                "k": k,
+                "flops": flops,
+                "bytes": moved,
+                "bytes_write_allocate": rank_k_bytes(m, k, dt.itemsize, write_allocate=True),
+                "intensity": flops / moved,
+                "seconds": timing.median,
+                "gflops": timing.rate(flops) / 1e9,
+                "gflops_best": flops / timing.best / 1e9,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -342,8 +353,9 @@ def polynomial_coefficients(degree: int) -> np.ndarray:
     return 1.0 / np.arange(1, degree + 2)
 
 
-def _horner_blocks(x: np.ndarray, y: np.ndarray, coef: np.ndarray, s: slice, tmp: np.ndarray,
-                   block: int) -> None:
+def _horner_blocks(
+    x: np.ndarray, y: np.ndarray, coef: np.ndarray, s: slice, tmp: np.ndarray, block: int
+) -> None:
     for start in range(s.start, s.stop, block):
         stop = min(start + block, s.stop)
         xb, t = x[start:stop], tmp[: stop - start]
@@ -386,23 +398,31 @@ def polynomial_sweep(
             coef = polynomial_coefficients(degree)
 
             def run(coef=coef) -> None:
-                list(pool.map(lambda s, i: _horner_blocks(x, y, coef, s, tmp[i], block),
-                              parts, range(threads)))
+                list(
+                    pool.map(
+                        lambda s, i: _horner_blocks(x, y, coef, s, tmp[i], block),
+                        parts,
+                        range(threads),
+                    )
+                )
 
-            timing = benchmark(run, repeat=_check_count("repeat", repeat, 3), warmup=1,
-                               device="cpu")
+            timing = benchmark(
+                run, repeat=_check_count("repeat", repeat, 3), warmup=1, device="cpu"
+            )
             check = slice(0, min(n, 1000))
             if not np.allclose(y[check], np.polyval(coef, x[check])):
                 raise RuntimeError(f"Horner evaluation of degree {degree} is wrong")
             flops, moved = 2 * degree * n, 16 * n
-            rows.append({
-                "degree": degree,
-                "flops": flops,
-                "bytes": moved,
-                "intensity": flops / moved,
-                "seconds": timing.median,
-                "gflops": timing.rate(flops) / 1e9,
-            })
+            rows.append(
+                {
+                    "degree": degree,
+                    "flops": flops,
+                    "bytes": moved,
+                    "intensity": flops / moved,
+                    "seconds": timing.median,
+                    "gflops": timing.rate(flops) / 1e9,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -440,14 +460,27 @@ class MachineRoofline:
         rows = []
         if self.reference_streams:
             for result in self.streams:
-                rows.append((f"STREAM {result.kind} (GB/s)", result.best_rate / 1e9,
-                             self.reference_streams[result.kind] / 1e9, "C STREAM, gcc -O3"))
+                rows.append(
+                    (
+                        f"STREAM {result.kind} (GB/s)",
+                        result.best_rate / 1e9,
+                        self.reference_streams[result.kind] / 1e9,
+                        "C STREAM, gcc -O3",
+                    )
+                )
             best_c = max(self.reference_streams[r.kind] for r in self.streams)
-            rows.append(("bandwidth roof (GB/s)", self.bandwidth / 1e9, best_c / 1e9,
-                         "C STREAM, gcc -O3"))
+            rows.append(
+                ("bandwidth roof (GB/s)", self.bandwidth / 1e9, best_c / 1e9, "C STREAM, gcc -O3")
+            )
         if self.reference_gemm is not None:
-            rows.append((f"GEMM n={self.gemm.n} (GFLOP/s)", self.gemm.best_rate / 1e9,
-                         self.reference_gemm.best_rate / 1e9, self.reference_gemm.library))
+            rows.append(
+                (
+                    f"GEMM n={self.gemm.n} (GFLOP/s)",
+                    self.gemm.best_rate / 1e9,
+                    self.reference_gemm.best_rate / 1e9,
+                    self.reference_gemm.library,
+                )
+            )
         frame = pd.DataFrame(rows, columns=["quantity", "ours", "standard tool", "tool"])
         frame["ratio"] = frame["ours"] / frame["standard tool"]
         return frame
@@ -477,8 +510,9 @@ class MachineRoofline:
         rows = []
         for result in self.streams:
             if result.flops:
-                rows.append((f"STREAM {result.kind}", result.intensity, result.timing.rate(
-                    result.flops)))
+                rows.append(
+                    (f"STREAM {result.kind}", result.intensity, result.timing.rate(result.flops))
+                )
         for row in self.polynomials.itertuples():
             rows.append((f"Horner degree {row.degree}", row.intensity, row.gflops * 1e9))
         for row in self.sweep.itertuples():
@@ -487,8 +521,9 @@ class MachineRoofline:
         frame = pd.DataFrame(rows, columns=["kernel", "intensity", "flops"])
         frame["gflops"] = frame["flops"] / 1e9
         frame["gbs"] = frame["flops"] / frame["intensity"] / 1e9
-        frame["bound_gflops"] = attainable_flops(
-            frame["intensity"].to_numpy(), self.peak, self.bandwidth) / 1e9
+        frame["bound_gflops"] = (
+            attainable_flops(frame["intensity"].to_numpy(), self.peak, self.bandwidth) / 1e9
+        )
         frame["of_roof"] = frame["gflops"] / frame["bound_gflops"]
         frame["of_bandwidth"] = frame["gbs"] * 1e9 / self.bandwidth
         if self.estimated_peak:
@@ -548,10 +583,15 @@ def measure_machine(
     sweep = rank_k_sweep(ks, m, repeat=3)
     polynomials = polynomial_sweep(degrees, max(n // 2, 1024), repeat=3)
     return MachineRoofline(
-        streams=tuple(best_streams[kind] for kind in kinds), gemm=best_gemm, sweep=sweep,
-        polynomials=polynomials, estimated_peak=hardware.estimated_cpu_peak_flops(bits=64),
-        machine=backend.describe_machine(), rounds=rounds,
-        reference_streams=c_best or None, reference_gemm=scipy_best,
+        streams=tuple(best_streams[kind] for kind in kinds),
+        gemm=best_gemm,
+        sweep=sweep,
+        polynomials=polynomials,
+        estimated_peak=hardware.estimated_cpu_peak_flops(bits=64),
+        machine=backend.describe_machine(),
+        rounds=rounds,
+        reference_streams=c_best or None,
+        reference_gemm=scipy_best,
     )
 
 
@@ -678,8 +718,9 @@ def compile_c_stream(folder, compiler: str = "gcc"):
     return binary
 
 
-def run_c_stream(binary, n: int = 2**24, threads: int | None = None,
-                 ntimes: int = 10) -> dict[str, tuple[float, float]]:
+def run_c_stream(
+    binary, n: int = 2**24, threads: int | None = None, ntimes: int = 10
+) -> dict[str, tuple[float, float]]:
     """Run the compiled C STREAM: ``{kind: (best, median)}`` in byte/s, STREAM's convention."""
     import subprocess
 
@@ -688,8 +729,9 @@ def run_c_stream(binary, n: int = 2**24, threads: int | None = None,
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     threads = _check_count("threads", (cores or 1) if threads is None else threads)
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-    out = subprocess.run([str(binary), str(n), str(ntimes)], check=True, capture_output=True,
-                         text=True, env=env).stdout
+    out = subprocess.run(
+        [str(binary), str(n), str(ntimes)], check=True, capture_output=True, text=True, env=env
+    ).stdout
     rates = {}
     for line in out.strip().splitlines()[1:]:
         kind, best, median, _seconds = line.split()

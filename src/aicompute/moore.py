@@ -668,17 +668,28 @@ def plot_transistors():
     for i, (kind, label) in enumerate([("cpu", "CPU"), ("soc", "SoC (Apple)"), ("gpu", "GPU")]):
         rows = table[(table["kind"] == kind) & table["transistors"].notna()]
         ax.scatter(
-            rows["year"], rows["transistors"], color=plotting.color_for(i),
-            marker=plotting.MARKERS[i], label=label, zorder=3,
+            rows["year"],
+            rows["transistors"],
+            color=plotting.color_for(i),
+            marker=plotting.MARKERS[i],
+            label=label,
+            zorder=3,
         )
     years = np.linspace(1970, 2024, 200)
     _fit_band(
-        ax, fit, years, plotting.OKABE_ITO["black"],
+        ax,
+        fit,
+        years,
+        plotting.OKABE_ITO["black"],
         f"fit: x2 every {fit.doubling_months:.0f} months",
     )
     ax.plot(
-        years, 2300 * 2 ** ((years - 1971) / 1.5), ls="--", color=plotting.OKABE_ITO["vermillion"],
-        lw=1.2, label="x2 every 18 months from the 4004",
+        years,
+        2300 * 2 ** ((years - 1971) / 1.5),
+        ls="--",
+        color=plotting.OKABE_ITO["vermillion"],
+        lw=1.2,
+        label="x2 every 18 months from the 4004",
     )
     ax.set_ylim(1e3, 1e12)
     ax.legend(loc="upper left")
@@ -697,21 +708,41 @@ def plot_top500():
         fit = top500_fit(rank)
         color = plotting.color_for(i)
         ax.scatter(
-            june["year"], june[f"rank{rank}_rmax_gflops"], color=color,
-            marker=plotting.MARKERS[i], label=f"#{rank} Rmax (FP64, HPL)", zorder=3,
+            june["year"],
+            june[f"rank{rank}_rmax_gflops"],
+            color=color,
+            marker=plotting.MARKERS[i],
+            label=f"#{rank} Rmax (FP64, HPL)",
+            zorder=3,
         )
         _fit_band(ax, fit, years, color, f"#{rank} fit: x2 every {fit.doubling_months:.1f} months")
     facts = smartphone_facts()
     sr_year = facts[(_SR2201, "list_year")]
     phone_year = facts[(_MALI, "release_year")] + 0.2
-    ax.scatter([sr_year], [facts[(_SR2201, "rmax")]], s=120, facecolors="none",
-               edgecolors="black", zorder=4)
-    ax.annotate("SR2201/1024\n220.4 (measured)", (sr_year, facts[(_SR2201, "rmax")]),
-                xytext=(1998.5, 15), arrowprops={"arrowstyle": "->"})
+    ax.scatter(
+        [sr_year],
+        [facts[(_SR2201, "rmax")]],
+        s=120,
+        facecolors="none",
+        edgecolors="black",
+        zorder=4,
+    )
+    ax.annotate(
+        "SR2201/1024\n220.4 (measured)",
+        (sr_year, facts[(_SR2201, "rmax")]),
+        xytext=(1998.5, 15),
+        arrowprops={"arrowstyle": "->"},
+    )
     for precision, marker in (("fp32", "P"), ("fp64", "X")):
-        ax.scatter([phone_year], [mali_peak_gflops(precision)], marker=marker, s=90,
-                   color=plotting.OKABE_ITO["green"], zorder=4,
-                   label=f"Galaxy S7 GPU, {precision.upper()} peak")
+        ax.scatter(
+            [phone_year],
+            [mali_peak_gflops(precision)],
+            marker=marker,
+            s=90,
+            color=plotting.OKABE_ITO["green"],
+            zorder=4,
+            label=f"Galaxy S7 GPU, {precision.upper()} peak",
+        )
     ax.legend(loc="upper left", fontsize=8)
     return fig, ax
 
@@ -731,8 +762,14 @@ def plot_dennard():
     ]
     for i, (column, label) in enumerate(series):
         rows = cpus[cpus[column].notna()]
-        ax.plot(rows["year"], rows[column], marker=plotting.MARKERS[i], color=plotting.color_for(i),
-                lw=1.0, label=label)
+        ax.plot(
+            rows["year"],
+            rows[column],
+            marker=plotting.MARKERS[i],
+            color=plotting.color_for(i),
+            lw=1.0,
+            label=label,
+        )
     before, after = clock_fits()
     for fit in (before, after):
         years = np.array([min(fit.years), max(fit.years)])
@@ -762,12 +799,21 @@ def plot_explorer(doubling_months: float = 18.0, years: int = 20, start_year: in
         raise ValueError(f"start_year must be a June list year in the data, got {start_year}")
     start = june.loc[start_list, "rank1_rmax_gflops"]
     fig, ax = plotting.new_figure("year (TOP500 list)", "TOP500 #1 Rmax (GFLOP/s)", logy=True)
-    ax.scatter(june["year"], june["rank1_rmax_gflops"], color=plotting.color_for(0),
-               label="TOP500 #1 (June lists)", zorder=3)
+    ax.scatter(
+        june["year"],
+        june["rank1_rmax_gflops"],
+        color=plotting.color_for(0),
+        label="TOP500 #1 (June lists)",
+        zorder=3,
+    )
     span = np.linspace(start_year + 0.5, start_year + 0.5 + years, 100)
-    ax.plot(span, start * 2 ** (12 * (span - start_year - 0.5) / doubling_months),
-            color=plotting.OKABE_ITO["vermillion"], lw=2,
-            label=f"x2 every {doubling_months:g} months: x{factor:,.0f} in {years} years")
+    ax.plot(
+        span,
+        start * 2 ** (12 * (span - start_year - 0.5) / doubling_months),
+        color=plotting.OKABE_ITO["vermillion"],
+        lw=2,
+        label=f"x2 every {doubling_months:g} months: x{factor:,.0f} in {years} years",
+    )
     end_list = f"{start_year + years}-06"
     text = f"model: x{factor:,.0f} in {years} years"
     if end_list in june.index:
@@ -793,8 +839,13 @@ def plot_growth_factor_map(years: float = 20.0):
     fig, ax = plotting.new_figure(
         "doubling time (months)", f"growth factor in {years:g} years (x)", logy=True
     )
-    ax.plot(months, 2 ** (12 * years / months), color="black", lw=1.5,
-            label="x = 2^(12 years / doubling months)")
+    ax.plot(
+        months,
+        2 ** (12 * years / months),
+        color="black",
+        lw=1.5,
+        label="x = 2^(12 years / doubling months)",
+    )
     marks = [
         ("report: x2 every 18 months", 18.0),
         ("report: 5,000x in 20 years", implied_doubling_months(5000, 20)),
@@ -806,8 +857,15 @@ def plot_growth_factor_map(years: float = 20.0):
     ]
     for i, (label, value) in enumerate(marks):
         factor = growth_factor(value, years)
-        ax.scatter([value], [factor], color=plotting.color_for(i), marker=plotting.MARKERS[i],
-                   s=70, zorder=3, label=f"{label}: {value:.1f} months, x{factor:,.0f}")
+        ax.scatter(
+            [value],
+            [factor],
+            color=plotting.color_for(i),
+            marker=plotting.MARKERS[i],
+            s=70,
+            zorder=3,
+            label=f"{label}: {value:.1f} months, x{factor:,.0f}",
+        )
     ax.legend(loc="upper right", fontsize=8)
     return fig, ax
 
@@ -818,15 +876,28 @@ def plot_hpl_efficiency():
 
     eff = hpl_efficiency()
     fig, ax = plotting.new_figure("year (TOP500 list)", "HPL Rmax / Rpeak of #1 (%)")
-    ax.scatter(eff["year"], 100 * eff["efficiency"], color=plotting.color_for(0), zorder=3,
-               label="June #1 system")
+    ax.scatter(
+        eff["year"],
+        100 * eff["efficiency"],
+        color=plotting.color_for(0),
+        zorder=3,
+        label="June #1 system",
+    )
     ax.axhline(70, color=plotting.OKABE_ITO["vermillion"], ls="--", label="report: 70 % or more")
     # name the exceptions (below 70 %), each system once, slanted so neighbours do not collide
     exceptions = eff[eff["efficiency"] < 0.70].drop_duplicates("rank1_system")
     for row in exceptions.itertuples():
-        ax.annotate(f"{row.rank1_system} ({row.list[:4]})", (row.year, 100 * row.efficiency),
-                    fontsize=7, xytext=(0, -8), textcoords="offset points", rotation=-60,
-                    ha="left", va="top", rotation_mode="anchor")
+        ax.annotate(
+            f"{row.rank1_system} ({row.list[:4]})",
+            (row.year, 100 * row.efficiency),
+            fontsize=7,
+            xytext=(0, -8),
+            textcoords="offset points",
+            rotation=-60,
+            ha="left",
+            va="top",
+            rotation_mode="anchor",
+        )
     ax.set_ylim(0, 100)
     ax.legend(loc="lower right")
     return fig, ax
@@ -838,17 +909,41 @@ def plot_price_performance():
 
     table = compute_prices()
     fit = price_performance_fit()
-    fig, ax = plotting.new_figure("year (launch)", "peak FP32 per launch price (GFLOP/s per USD)",
-                                  logy=True)
+    fig, ax = plotting.new_figure(
+        "year (launch)", "peak FP32 per launch price (GFLOP/s per USD)", logy=True
+    )
     gpus, cpus = table[table["kind"] == "gpu"], table[table["kind"] == "cpu"]
-    ax.scatter(gpus["year"], gpus["gflops_per_usd"], color=plotting.color_for(0),
-               marker=plotting.MARKERS[0], zorder=3, label="GeForce GPUs")
+    ax.scatter(
+        gpus["year"],
+        gpus["gflops_per_usd"],
+        color=plotting.color_for(0),
+        marker=plotting.MARKERS[0],
+        zorder=3,
+        label="GeForce GPUs",
+    )
     for row in gpus.itertuples():
-        ax.annotate(row.name.replace("GeForce ", ""), (row.year, row.gflops_per_usd),
-                    fontsize=7, xytext=(4, -10), textcoords="offset points")
-    ax.scatter(cpus["year"], cpus["gflops_per_usd"], color=plotting.color_for(1),
-               marker=plotting.MARKERS[1], s=60, zorder=3, label="Xeon E5-2699 v4 (report)")
-    _fit_band(ax, fit, np.linspace(2008, 2022, 100), plotting.OKABE_ITO["black"],
-              f"GPU fit: x2 every {fit.doubling_months:.0f} months")
+        ax.annotate(
+            row.name.replace("GeForce ", ""),
+            (row.year, row.gflops_per_usd),
+            fontsize=7,
+            xytext=(4, -10),
+            textcoords="offset points",
+        )
+    ax.scatter(
+        cpus["year"],
+        cpus["gflops_per_usd"],
+        color=plotting.color_for(1),
+        marker=plotting.MARKERS[1],
+        s=60,
+        zorder=3,
+        label="Xeon E5-2699 v4 (report)",
+    )
+    _fit_band(
+        ax,
+        fit,
+        np.linspace(2008, 2022, 100),
+        plotting.OKABE_ITO["black"],
+        f"GPU fit: x2 every {fit.doubling_months:.0f} months",
+    )
     ax.legend(loc="upper left")
     return fig, ax
