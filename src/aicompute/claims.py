@@ -1,37 +1,53 @@
-"""The one registry of the report's claims, and the audit tables built from it.
+"""The report's claims, read from one table per chapter, and the audit that judges each one.
 
-Every numeric or factual statement of the 2018 SPRi report that the book checks is declared once,
-with :func:`register`, in the package module whose code recomputes it (``aicompute.moore`` for
-chapter 1, and so on). A chapter module also exposes ``audit() -> list[Finding]``, which recomputes
-each of its claims deterministically (from data or first principles, never from a timing), so
-that the appendix ledger can gather every verdict of the book with :func:`all_findings`.
+Every statement of the 2018 SPRi report that the book checks is a row of a curated table,
+``aicompute/data/claims/ch<N>.csv`` (the file name gives the chapter): its id, the report's
+section, its Korean words and our translation, the reported number, its unit, the tolerances and
+a source. Editing a claim's wording or tolerance is a one-row change; a new chapter is a new file.
 
-A verdict is computed, not typed in: :func:`check` compares the report's number with ours under a
-relative tolerance. Claims that are not a single number (a qualitative statement, or one whose
-number is right but whose reasoning is not) take an explicit verdict and must say why.
+Each claim has exactly one audit function, in the package module whose code recomputes it, bound
+to the claim by its id with the :func:`audits` decorator::
+
+    @audits("ch2.vector-add-intensity")
+    def _vector_add_intensity(claim: Claim) -> Finding:
+        return check(claim, vector_add_intensity(12))
+
+An audit is deterministic and fast (from data or first principles, never from a timing), so the
+appendix ledger can run all of them with :func:`all_findings`; :func:`audit_chapter` runs one
+chapter's in table order. A verdict is computed, not typed in: :func:`check` compares the report's
+number with ours under the claim's tolerances. Claims that are not a single number (a qualitative
+statement, or one whose number is right but whose reasoning is not) take an explicit verdict and
+must say why.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib
 import math
 import pkgutil
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
+from importlib import resources
 
 import pandas as pd
+
+from aicompute import data
 
 __all__ = [
     "Claim",
     "Finding",
     "Verdict",
     "AuditTable",
-    "register",
+    "audits",
     "get",
     "registered",
+    "chapters",
     "check",
+    "audit_chapter",
     "audit_table",
     "all_findings",
     "format_number",
@@ -71,11 +87,11 @@ _VERDICT_BACKGROUND = {
 
 @dataclass(frozen=True)
 class Claim:
-    """One statement of the report, as the report makes it.
+    """One statement of the report, as the report makes it (one row of a claims table).
 
     Attributes:
-        id: unique, stable identifier, ``"<chapter>.<slug>"``, e.g. ``"ch1.moore-18-months"``.
-        chapter: the book chapter that audits it (1-7; 0 for the preface or labs).
+        id: unique, stable identifier, ``"ch<chapter>.<slug>"``, e.g. ``"ch1.moore-18-months"``.
+        chapter: the book chapter that audits it (0 for the preface or labs).
         source: where the report says it, e.g. ``"제2장 제1절"`` or ``"<표 2-2>"``.
         korean: the report's own words (Korean original).
         english: our English translation of those words.
@@ -83,6 +99,7 @@ class Claim:
         unit: the unit of ``reported`` (and of our number), e.g. ``"GFLOP/s"``.
         rel_tol: relative difference up to which the claim "holds".
         rough_tol: relative difference up to which the claim "roughly holds".
+        details: further columns of the claim's table row (name, text), e.g. a firm count.
     """
 
     id: str
@@ -94,22 +111,34 @@ class Claim:
     unit: str = ""
     rel_tol: float = 0.05
     rough_tol: float = 0.25
+    details: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.id or "." not in self.id:
+        if not re.fullmatch(r"ch\d+\.[a-z0-9][a-z0-9.\-]*", self.id or ""):
             raise ValueError(f"claim id must look like 'ch1.slug', got {self.id!r}")
-        if not 0 <= self.chapter <= 7:
-            raise ValueError(f"claim {self.id}: chapter must be 0-7, got {self.chapter}")
+        if isinstance(self.chapter, bool) or not isinstance(self.chapter, int):
+            raise ValueError(f"claim {self.id}: chapter must be an integer, got {self.chapter!r}")
+        if self.chapter < 0 or not self.id.startswith(f"ch{self.chapter}."):
+            raise ValueError(f"claim {self.id}: id and chapter {self.chapter} disagree")
         for field_name in ("source", "korean", "english"):
-            if not getattr(self, field_name).strip():
-                raise ValueError(f"claim {self.id}: {field_name} must not be empty")
+            value = getattr(self, field_name)
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"claim {self.id}: {field_name} must be non-empty text")
         if self.reported is not None and not math.isfinite(self.reported):
             raise ValueError(f"claim {self.id}: reported must be finite, got {self.reported}")
-        if not 0 <= self.rel_tol <= self.rough_tol:
+        tolerances = (self.rel_tol, self.rough_tol)
+        if not all(math.isfinite(t) for t in tolerances) or not 0 <= self.rel_tol <= self.rough_tol:
             raise ValueError(
                 f"claim {self.id}: need 0 <= rel_tol <= rough_tol, got {self.rel_tol}, "
                 f"{self.rough_tol}"
             )
+
+    def detail(self, name: str) -> str:
+        """The claim table's further column ``name`` for this claim ("" when empty)."""
+        for key, value in self.details:
+            if key == name:
+                return value
+        raise ValueError(f"claim {self.id}: its table has no column {name!r}")
 
 
 @dataclass(frozen=True)
@@ -130,32 +159,171 @@ class Finding:
         return self.ours / self.claim.reported
 
 
-_REGISTRY: dict[str, Claim] = {}
+# --------------------------------------------------------------------------------------------
+# The claims tables
+
+TABLE_COLUMNS = (
+    "id",
+    "section",
+    "korean",
+    "english",
+    "reported",
+    "unit",
+    "rel_tol",
+    "rough_tol",
+    "source",
+)
+_TABLE_FOLDER = ("data", "claims")
+_TABLE_NAME = re.compile(r"ch(\d+)\.csv")
 
 
-def register(claim: Claim) -> Claim:
-    """Add a claim to the book's registry; each id may be registered once."""
-    existing = _REGISTRY.get(claim.id)
-    if existing is not None:
-        if existing != claim:
-            raise ValueError(f"claim id {claim.id!r} is already registered with other content")
-        return existing  # a module imported twice registers the same claim again: keep one
-    _REGISTRY[claim.id] = claim
-    return claim
+def printed_tolerance(reported_text: str) -> float:
+    """Half a unit of the last printed digit of ``reported_text``, relative to it (>= 1e-4).
+
+    A number copied from a table, or an exact count, holds only within its printed rounding:
+    "48.5" within 0.05 / 48.5.
+    """
+    value = float(reported_text)
+    decimals = len(reported_text.split(".")[1]) if "." in reported_text else 0
+    if value == 0:
+        return 1e-4
+    return max(0.5 * 10**-decimals / abs(value), 1e-4) + 1e-9
+
+
+def _claim_from_row(chapter: int, row: dict[str, str]) -> Claim:
+    reported_text = row["reported"]
+    reported = float(reported_text) if reported_text else None
+    if row["rel_tol"] == "printed":
+        if reported is None:
+            raise ValueError(f"claim {row['id']}: 'printed' tolerance needs a reported number")
+        rel_tol = printed_tolerance(reported_text)
+    else:
+        rel_tol = float(row["rel_tol"])
+    rough_tol = max(float(row["rough_tol"]), rel_tol)
+    details = tuple((k, v) for k, v in row.items() if k not in TABLE_COLUMNS)
+    return Claim(
+        id=row["id"],
+        chapter=chapter,
+        source=row["section"],
+        korean=row["korean"],
+        english=row["english"],
+        reported=reported,
+        unit=row["unit"],
+        rel_tol=rel_tol,
+        rough_tol=rough_tol,
+        details=details,
+    )
+
+
+def _table_files() -> dict[int, object]:
+    folder = resources.files("aicompute").joinpath(*_TABLE_FOLDER)
+    files = {}
+    for item in folder.iterdir():
+        match = _TABLE_NAME.fullmatch(item.name)
+        if match:
+            files[int(match.group(1))] = item
+    return dict(sorted(files.items()))
+
+
+@functools.cache
+def _registry() -> dict[str, Claim]:
+    """Every claim of every chapter table, in chapter and then row order."""
+    registry: dict[str, Claim] = {}
+    for chapter, file in _table_files().items():
+        frame = data.read(file, f"claims/ch{chapter}", dtype=str, keep_default_na=False)
+        missing = [c for c in TABLE_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValueError(f"claims table ch{chapter}.csv lacks columns {missing}")
+        for row in frame.to_dict("records"):
+            claim = _claim_from_row(chapter, row)
+            if claim.id in registry:
+                raise ValueError(f"claim id {claim.id!r} appears twice in the claims tables")
+            registry[claim.id] = claim
+    return registry
 
 
 def get(claim_id: str) -> Claim:
-    """The registered claim with this id."""
+    """The claim with this id."""
     try:
-        return _REGISTRY[claim_id]
-    except KeyError:
-        raise ValueError(f"no claim registered with id {claim_id!r}") from None
+        return _registry()[claim_id]
+    except (KeyError, TypeError):
+        raise ValueError(f"no claim with id {claim_id!r} in the claims tables") from None
 
 
 def registered(chapter: int | None = None) -> list[Claim]:
-    """All registered claims (of one chapter, if given), sorted by id."""
-    claims = sorted(_REGISTRY.values(), key=lambda c: (c.chapter, c.id))
-    return [c for c in claims if chapter is None or c.chapter == chapter]
+    """All claims (of one chapter, if given), in chapter and table order."""
+    return [c for c in _registry().values() if chapter is None or c.chapter == chapter]
+
+
+def chapters() -> list[int]:
+    """The chapters that have a claims table."""
+    return sorted({c.chapter for c in _registry().values()})
+
+
+# --------------------------------------------------------------------------------------------
+# One audit function per claim
+
+Audit = Callable[[Claim], "Finding"]
+_AUDITS: dict[str, Audit] = {}
+
+
+def audits(claim_id: str) -> Callable[[Audit], Audit]:
+    """Bind the decorated function as the one audit of claim ``claim_id``.
+
+    The function takes the claim and returns its :class:`Finding`; a second audit of the same
+    claim, or an id that no claims table has, raises ``ValueError``.
+    """
+    claim = get(claim_id)
+
+    def bind(function: Audit) -> Audit:
+        existing = _AUDITS.get(claim.id)
+        if existing is not None and _name(existing) != _name(function):
+            raise ValueError(f"claim {claim.id} already has an audit: {_name(existing)}")
+        _AUDITS[claim.id] = function
+        return function
+
+    return bind
+
+
+def _name(function: Audit) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+@functools.cache
+def _import_package() -> None:
+    """Import every module of the package once, so that every audit function is bound."""
+    import aicompute
+
+    for module in pkgutil.walk_packages(aicompute.__path__, prefix="aicompute."):
+        importlib.import_module(module.name)
+
+
+def _run(claim: Claim) -> Finding:
+    finding = _AUDITS[claim.id](claim)
+    if not isinstance(finding, Finding) or finding.claim.id != claim.id:
+        raise ValueError(f"the audit of {claim.id} must return that claim's Finding")
+    return finding
+
+
+def audit_chapter(chapter: int) -> list[Finding]:
+    """The findings of one chapter's claims, in the order of its claims table."""
+    _import_package()
+    claims = registered(chapter)
+    if not claims:
+        raise ValueError(f"no claims table for chapter {chapter!r}")
+    unaudited = [c.id for c in claims if c.id not in _AUDITS]
+    if unaudited:
+        raise ValueError(f"claims without an audit function: {unaudited}")
+    return [_run(c) for c in claims]
+
+
+def all_findings() -> list[Finding]:
+    """Every finding of the book, chapter by chapter.
+
+    Raises ``ValueError`` if a claim has no audit function, so that the appendix ledger cannot
+    silently miss a claim.
+    """
+    return [finding for chapter in chapters() for finding in audit_chapter(chapter)]
 
 
 def check(
@@ -312,25 +480,3 @@ def _row(finding: Finding) -> dict[str, str]:
 def audit_table(findings: Iterable[Finding]) -> AuditTable:
     """The audit table of these findings, in the order given."""
     return AuditTable(findings)
-
-
-def all_findings() -> list[Finding]:
-    """Every finding of the book: calls ``audit()`` of each package module that defines one.
-
-    Raises ``ValueError`` if a registered claim is not audited or is audited twice, so that the
-    appendix ledger cannot silently miss a claim.
-    """
-    import aicompute
-
-    findings: list[Finding] = []
-    for module_info in sorted(pkgutil.iter_modules(aicompute.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"aicompute.{module_info.name}")
-        audit = getattr(module, "audit", None)
-        if callable(audit):
-            findings.extend(audit())
-    audited = [f.claim.id for f in findings]
-    twice = sorted({i for i in audited if audited.count(i) > 1})
-    missing = sorted(set(_REGISTRY) - set(audited))
-    if twice or missing:
-        raise ValueError(f"claims audited twice: {twice}; registered but never audited: {missing}")
-    return sorted(findings, key=lambda f: (f.claim.chapter, audited.index(f.claim.id)))

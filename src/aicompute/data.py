@@ -14,7 +14,7 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["available", "load", "path"]
+__all__ = ["available", "load", "path", "read"]
 
 _PACKAGE = "aicompute"
 _FOLDER = "data"
@@ -38,9 +38,17 @@ def path(name: str):
 
 def load(name: str) -> pd.DataFrame:
     """Curated table ``name`` as a DataFrame (comment lines skipped, a source on every row)."""
-    with path(name).open(encoding="utf-8") as handle:
+    return read(path(name), name)
+
+
+def read(file, name: str, **read_csv_options) -> pd.DataFrame:
+    """A curated CSV ``file`` (a path or ``Traversable``) as a DataFrame, called ``name`` in errors.
+
+    Comment lines are skipped and every row must name its source.
+    """
+    with file.open(encoding="utf-8") as handle:
         lines = [line for line in handle if not line.lstrip().startswith("#")]
-    frame = pd.read_csv(io.StringIO("".join(lines)), skipinitialspace=True)
+    frame = pd.read_csv(io.StringIO("".join(lines)), skipinitialspace=True, **read_csv_options)
     if "source" not in frame.columns:
         raise ValueError(f"curated table {name!r} has no 'source' column")
     if frame["source"].isna().any():

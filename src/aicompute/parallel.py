@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aicompute.claims import Claim, Finding, Verdict, check, format_number, register
+from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check, format_number
 from aicompute.timing import benchmark
 
 __all__ = [
@@ -512,8 +512,9 @@ def _arrays(n: int, seed: int = 0) -> dict[str, np.ndarray]:
     return {"x": x, "y": rng.random(n), "z": np.empty(n)}
 
 
-def _run_split(kernel, arrays: dict, n: int, workers: int, pool: Executor | None,
-               serial_fraction: float = 0.0) -> None:
+def _run_split(
+    kernel, arrays: dict, n: int, workers: int, pool: Executor | None, serial_fraction: float = 0.0
+) -> None:
     """Do the first ``serial_fraction`` of the elements on this thread alone, then split the
     rest into ``workers`` equal chunks run concurrently on ``pool``."""
     serial_end = int(round(serial_fraction * n))
@@ -587,10 +588,16 @@ def measure_scaling(
     rows = []
     for (name, n, p), seconds in best.items():
         base = best[(name, n, workers[0])]
-        rows.append({
-            "kernel": name, "n": n, "workers": p, "seconds": seconds,
-            "speedup": base / seconds, "GB/s": _KERNELS[name][2] * n / seconds / 1e9,
-        })
+        rows.append(
+            {
+                "kernel": name,
+                "n": n,
+                "workers": p,
+                "seconds": seconds,
+                "speedup": base / seconds,
+                "GB/s": _KERNELS[name][2] * n / seconds / 1e9,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -625,11 +632,16 @@ def measure_amdahl(
     rows = []
     for (f, p), seconds in best.items():
         speedup = base / seconds
-        rows.append({
-            "serial fraction": f, "workers": p, "seconds": seconds, "speedup": speedup,
-            "Amdahl (p chunks on the cores)": chunked_amdahl_speedup(f, p, cores),
-            "Karp-Flatt": karp_flatt(speedup, p) if p > 1 else float("nan"),
-        })
+        rows.append(
+            {
+                "serial fraction": f,
+                "workers": p,
+                "seconds": seconds,
+                "speedup": speedup,
+                "Amdahl (p chunks on the cores)": chunked_amdahl_speedup(f, p, cores),
+                "Karp-Flatt": karp_flatt(speedup, p) if p > 1 else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -679,19 +691,25 @@ def measure_tasks(
             if p == 1:
                 runs[p] = functools.partial(lambda: [_train_task(t) for t in tasks])
             else:
-                runs[p] = functools.partial(lambda pool: list(pool.map(_train_task, tasks)),
-                                            pools[p])
+                runs[p] = functools.partial(
+                    lambda pool: list(pool.map(_train_task, tasks)), pools[p]
+                )
             losses[p] = runs[p]()  # also starts the pool's workers
         best = _interleaved_best(runs, rounds)
     finally:
         for pool in pools.values():
             pool.shutdown()
     base = best[workers[0]]
-    rows = [{
-        "workers": p, "seconds": best[p], "speedup": base / best[p],
-        "model": task_schedule_speedup(len(tasks), min(p, usable_cores())),
-        "pool start-up (s)": start_up.get(p, 0.0),
-    } for p in workers]
+    rows = [
+        {
+            "workers": p,
+            "seconds": best[p],
+            "speedup": base / best[p],
+            "model": task_schedule_speedup(len(tasks), min(p, usable_cores())),
+            "pool start-up (s)": start_up.get(p, 0.0),
+        }
+        for p in workers
+    ]
     results = pd.DataFrame({"learning rate": [t[0] for t in tasks]})
     for p, values in losses.items():
         results[f"final loss, {p} worker(s)"] = values
@@ -717,13 +735,18 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
     hand_off = float(smallest["seconds"].min())
     lines = []
     for (kernel, n), speedup in speedups.items():
-        one = float(scaling[(scaling["kernel"] == kernel) & (scaling["n"] == n)
-                            & (scaling["workers"] == 1)]["seconds"].iloc[0])
+        one = float(
+            scaling[
+                (scaling["kernel"] == kernel) & (scaling["n"] == n) & (scaling["workers"] == 1)
+            ]["seconds"].iloc[0]
+        )
         if one < 1e-5:
             reason = "the work takes microseconds, so handing it to threads costs more"
         elif one < 5 * hand_off and not scaled[(kernel, n)]:
-            reason = (f"the work is not much longer than the thread hand-off "
-                      f"(~{hand_off * 1e6:.0f} us at n = {int(smallest['n'].iloc[0]):,})")
+            reason = (
+                f"the work is not much longer than the thread hand-off "
+                f"(~{hand_off * 1e6:.0f} us at n = {int(smallest['n'].iloc[0]):,})"
+            )
         elif scaled[(kernel, n)]:
             reason = "scales"
         elif kernel == "add" and scaled.get(("sin", n), False):
@@ -739,15 +762,19 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
         add = scaling[(scaling["kernel"] == "add") & (scaling["n"] == largest)]
         bandwidth = {int(w): float(g) for w, g in zip(add["workers"], add["GB/s"], strict=True)}
         add_s, sin_s = speedups[("add", largest)], speedups[("sin", largest)]
-        head = (f"n = {largest:,}: add {bandwidth[1]:.0f} -> {bandwidth[workers]:.0f} GB/s "
-                f"({add_s:.2f}x), sin {sin_s:.2f}x with {workers} threads: ")
+        head = (
+            f"n = {largest:,}: add {bandwidth[1]:.0f} -> {bandwidth[workers]:.0f} GB/s "
+            f"({add_s:.2f}x), sin {sin_s:.2f}x with {workers} threads: "
+        )
         if not scaled[("sin", largest)]:
             verdict = "the cores were not both free, so this run cannot separate the limits"
         elif add_s < 0.8 * sin_s:
             verdict = "memory bandwidth, not the cores, limits the add"
         else:
-            verdict = ("one core did not use up the memory bandwidth here, so the add scaled "
-                       "too; it stops once the bandwidth is used up")
+            verdict = (
+                "one core did not use up the memory bandwidth here, so the add scaled "
+                "too; it stops once the bandwidth is used up"
+            )
         lines.append(head + verdict)
     return lines
 
@@ -756,47 +783,9 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
 # The report's claims and their audit
 # --------------------------------------------------------------------------------------------
 
-RECURRENCE = register(Claim(
-    id="ch2.recurrence-not-parallel", chapter=2, source="제2장 제1절",
-    korean="점화식의 n차 항을 구하기 위해서는 초기 항부터 n-1항의 정보가 필요하다. "
-           "이 경우 병렬화가 불가능하다.",
-    english="To get the n-th term of a recurrence you need the terms from the first to the "
-            "(n-1)-th. In this case parallelisation is impossible.",
-    reported=None))
 
-SERIAL_BOTTLENECK = register(Claim(
-    id="ch2.serial-bottleneck", chapter=2, source="제2장 제1절",
-    korean="병렬화가 불가능하다는 요인은 현재의 멀티코어, 매니코어 시스템을 십분 활용하는데 "
-           "주요한 병목이 발생한다.",
-    english="Work that cannot be parallelised is the main bottleneck to making full use of "
-            "today's multicore and manycore systems.",
-    reported=None))
-
-TASK_LEVEL = register(Claim(
-    id="ch2.task-level-easy", chapter=2, source="제2장 제1절",
-    korean="경험적으로 많은 경우를 수행하고 최적의 결과를 도출한다는 점에서 태스크 수준의 "
-           "병렬화(task-level parallelism)가 용이하다.",
-    english="Since deep learning empirically runs many cases and keeps the best result, "
-            "task-level parallelism is easy.",
-    reported=None))
-
-INTENSITY = register(Claim(
-    id="ch2.vector-add-intensity", chapter=2, source="<표 2-1>, 각주 4",
-    korean="메모리전송량은 총 192byte인 반면 계산량은 12번이기 때문에 연산강도는 1/16",
-    english="192 bytes are moved but only 12 operations are done, so the arithmetic intensity "
-            "is 1/16",
-    reported=1 / 16, unit="FLOP/byte", rel_tol=0.01, rough_tol=0.35))
-
-FOUR_CORES = register(Claim(
-    id="ch2.four-cores-same-time", chapter=2, source="제2장 제2절, <표 2-1>",
-    korean="1개의 코어를 사용하나 4개의 코어를 사용하나 소요되는 시간은 비슷하게 측정된다. "
-           "12차원의 벡터가 아닌 12만 차원의 벡터를 적용해도 동일한 결과가 나온다.",
-    english="Whether one core or four are used, the measured time is about the same; the same "
-            "happens with 120,000-element vectors instead of 12.",
-    reported=None))
-
-
-def _recurrence_finding() -> Finding:
+@audits("ch2.recurrence-not-parallel")
+def _recurrence_finding(claim: Claim) -> Finding:
     rng = np.random.default_rng(2018)
     n = 4096
     a, b = rng.uniform(-1.0, 1.0, n), rng.standard_normal(n)
@@ -807,66 +796,91 @@ def _recurrence_finding() -> Finding:
         raise ValueError(f"scan and loop disagree by {error}")
     coefficients = composed_logistic_coefficients(4.0, 8)
     return check(
-        RECURRENCE, None, verdict=Verdict.MISLEADING,
-        ours_text=(f"linear x[t]=a[t]x[t-1]+b[t], n={n}: scan in {cost.depth} steps "
-                   f"(loop {n - 1}), equal to the loop within 1e-9; logistic map r=4: 8 steps "
-                   f"composed = {len(coefficients)} coefficients up to "
-                   f"{np.max(np.abs(coefficients)):.0e}"),
-        note=("Holds for general nonlinear recurrences (the composed map grows without bound), "
-              "but linear and other associative recurrences, prefix sums included, run as a "
-              "parallel scan in O(log n) steps."))
+        claim,
+        None,
+        verdict=Verdict.MISLEADING,
+        ours_text=(
+            f"linear x[t]=a[t]x[t-1]+b[t], n={n}: scan in {cost.depth} steps "
+            f"(loop {n - 1}), equal to the loop within 1e-9; logistic map r=4: 8 steps "
+            f"composed = {len(coefficients)} coefficients up to "
+            f"{np.max(np.abs(coefficients)):.0e}"
+        ),
+        note=(
+            "Holds for general nonlinear recurrences (the composed map grows without bound), "
+            "but linear and other associative recurrences, prefix sums included, run as a "
+            "parallel scan in O(log n) steps."
+        ),
+    )
 
 
-def _bottleneck_finding() -> Finding:
+@audits("ch2.serial-bottleneck")
+def _bottleneck_finding(claim: Claim) -> Finding:
     f = 0.05
     s4, s1024, limit = amdahl_speedup(f, 4), amdahl_speedup(f, 1024), 1 / f
     return check(
-        SERIAL_BOTTLENECK, None, verdict=Verdict.HOLDS,
-        ours_text=(f"Amdahl, 5 % serial: {s4:.2f}x on 4 cores, {s1024:.1f}x on 1,024, "
-                   f"never above {limit:.0f}x"),
-        note="Amdahl's law for a fixed problem; Gustafson's scaled problems soften it.")
+        claim,
+        None,
+        verdict=Verdict.HOLDS,
+        ours_text=(
+            f"Amdahl, 5 % serial: {s4:.2f}x on 4 cores, {s1024:.1f}x on 1,024, "
+            f"never above {limit:.0f}x"
+        ),
+        note="Amdahl's law for a fixed problem; Gustafson's scaled problems soften it.",
+    )
 
 
-def _task_finding() -> Finding:
+@audits("ch2.task-level-easy")
+def _task_finding(claim: Claim) -> Finding:
     tasks, workers = 10, 4
     return check(
-        TASK_LEVEL, None, verdict=Verdict.HOLDS,
-        ours_text=(f"{tasks} independent runs on {workers} workers: "
-                   f"{task_schedule_speedup(tasks, workers):.2f}x (only the last round idles)"),
-        note="Independent runs share nothing; the chapter measures it with processes.")
+        claim,
+        None,
+        verdict=Verdict.HOLDS,
+        ours_text=(
+            f"{tasks} independent runs on {workers} workers: "
+            f"{task_schedule_speedup(tasks, workers):.2f}x (only the last round idles)"
+        ),
+        note="Independent runs share nothing; the chapter measures it with processes.",
+    )
 
 
-def _intensity_finding() -> Finding:
+@audits("ch2.vector-add-intensity")
+def _intensity_finding(claim: Claim) -> Finding:
     ours = vector_add_intensity(12, bytes_per_element=4, vectors_moved=4)
     minimal = vector_add_intensity(12, bytes_per_element=4, vectors_moved=3)
     double = vector_add_intensity(12, bytes_per_element=8, vectors_moved=3)
     return check(
-        INTENSITY, ours,
+        claim,
+        ours,
         ours_text=f"12 / {vector_add_traffic(12, 4, 4)} B = {format_number(ours, 'FLOP/byte')}",
-        note=(f"Counts x, y and z in and z out (write-allocate); reading x, y and writing z "
-              f"gives 1/{round(1 / minimal)}, and in float64 1/{round(1 / double)}. "
-              "Independent of n, as the report says."),
+        note=(
+            f"Counts x, y and z in and z out (write-allocate); reading x, y and writing z "
+            f"gives 1/{round(1 / minimal)}, and in float64 1/{round(1 / double)}. "
+            "Independent of n, as the report says."
+        ),
     )
 
 
-def _four_cores_finding() -> Finding:
+@audits("ch2.four-cores-same-time")
+def _four_cores_finding(claim: Claim) -> Finding:
     working_set = 3 * 120_000 * 4  # x, y and z of 120,000 float32
     return check(
-        FOUR_CORES, None, verdict=Verdict.MISLEADING,
-        ours_text=(f"12 elements: thread start-up dominates; 120,000 float32: "
-                   f"{working_set / 1e6:.2f} MB, fits in cache; only vectors far larger than "
-                   "the last-level cache are limited by DRAM bandwidth"),
-        note=("Right conclusion for large vectors on a machine whose single core nearly "
-              "saturates memory bandwidth; for 12 elements the cause is overhead, not "
-              "intensity, and cached data can scale with cores. Measured in the chapter."))
+        claim,
+        None,
+        verdict=Verdict.MISLEADING,
+        ours_text=(
+            f"12 elements: thread start-up dominates; 120,000 float32: "
+            f"{working_set / 1e6:.2f} MB, fits in cache; only vectors far larger than "
+            "the last-level cache are limited by DRAM bandwidth"
+        ),
+        note=(
+            "Right conclusion for large vectors on a machine whose single core nearly "
+            "saturates memory bandwidth; for 12 elements the cause is overhead, not "
+            "intensity, and cached data can scale with cores. Measured in the chapter."
+        ),
+    )
 
 
 def audit() -> list[Finding]:
     """Every chapter-2 claim, recomputed from first principles (fast, deterministic)."""
-    return [
-        _recurrence_finding(),
-        _bottleneck_finding(),
-        _task_finding(),
-        _intensity_finding(),
-        _four_cores_finding(),
-    ]
+    return audit_chapter(2)
