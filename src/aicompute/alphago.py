@@ -485,8 +485,7 @@ def _planes_finding(claim: Claim) -> Finding:
         claim,
         POLICY_PLANES,
         note=(
-            f"policy network; the value network adds a 49th plane (colour to play): "
-            f"{VALUE_PLANES}"
+            f"policy network; the value network adds a 49th plane (colour to play): {VALUE_PLANES}"
         ),
     )
 

@@ -864,9 +864,7 @@ def _intensity_finding(claim: Claim) -> Finding:
     k40 = _k40()
     ridges = {p: ridge_point(*k40[p]) for p in k40}
     i = {op: {p: _audit_intensity(op, p) for p in k40} for op in OPS}
-    holds = all(
-        i["axpy"][p] < ridges[p] and i["gemv"][p] < ridges[p] < i["gemm"][p] for p in k40
-    )
+    holds = all(i["axpy"][p] < ridges[p] and i["gemv"][p] < ridges[p] < i["gemm"][p] for p in k40)
     return check(
         claim,
         i["gemm"]["fp64"],

@@ -410,4 +410,3 @@ def sweep(
                 )
                 del operation
     return pd.DataFrame(rows)
-
