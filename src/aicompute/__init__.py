@@ -3,8 +3,9 @@
 The package has three layers, and a module imports only from its own layer or a lower one, never
 in a circle:
 
-1. **infrastructure**: choosing and describing the device, timing, curated data, the report's
-   claims, plotting and input checks; used by everything above;
+1. **infrastructure**: choosing and describing the device, timing, the BLAS benchmark, curated
+   data, the report's claims, tables and plots for readers, input checks; used by everything
+   above;
 2. **chapter** modules: one per concept of the book's chapters (a subpackage belongs to the
    layer of its name);
 3. **lab** modules: what only the GPU labs need.
@@ -21,6 +22,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "blas_bench",
         "claims",
         "data",
+        "display",
         "hardware",
         "plotting",
         "timing",
