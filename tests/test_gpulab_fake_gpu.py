@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from aicompute import backend
-from aicompute import gpulab_blas as gb
+from aicompute import blas_bench as bb
 from aicompute import gpulab_conv as gc
 from aicompute import gpulab_roofline as gr
 
@@ -132,14 +132,14 @@ def test_copy_bandwidth_gpu_path(fake_cupy) -> None:
 
 
 def test_blas_cupy_path(fake_cupy, monkeypatch) -> None:
-    assert gb.supported("cupy", "fp16", "cuda")[0]
-    assert not gb.supported("cupy", "bf16", "cuda")[0]
-    for op in gb.OPS:
+    assert bb.supported("cupy", "fp16", "cuda")[0]
+    assert not bb.supported("cupy", "bf16", "cuda")[0]
+    for op in bb.OPS:
         for precision in ("fp64", "fp32", "fp16"):
-            operation = gb.prepare(op, 48, "cupy", precision, "cuda", seed=3)
-            assert gb.check(operation) <= gb.TOLERANCE[precision]
+            operation = bb.prepare(op, 48, "cupy", precision, "cuda", seed=3)
+            assert bb.check(operation) <= bb.TOLERANCE[precision]
             operation.run()
-    table = gb.sweep(
+    table = bb.sweep(
         [("cupy", "fp32")], "cuda", sizes={"axpy": [64], "gemv": [16], "gemm": [8]}, repeat=3
     )
     assert list(table["device"]) == ["cuda"] * 3

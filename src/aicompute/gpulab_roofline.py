@@ -10,7 +10,7 @@ attains at most ``min(peak FLOP/s, bandwidth x I)``. Lab 1 measures both roofs a
   inputs can never reach. The compiler cannot prove the store dead, so it keeps the work, and
   the traffic is the read alone: ``I = 2k / itemsize``. Sweeping ``k`` from 0 to several hundred
   walks from the memory roof to the compute roof;
-* **the tensor roof**, from large FP16/BF16 matrix products (see :mod:`aicompute.gpulab_blas`).
+* **the tensor roof**, from large FP16/BF16 matrix products (see :mod:`aicompute.blas_bench`).
 
 On a GPU the kernel is compiled by CuPy (:data:`FMA_KERNEL_SOURCE`, one template instance per
 ``k``). Without one, :func:`fma_chain_numpy` runs the same dependent chain in NumPy, block by
