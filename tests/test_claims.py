@@ -11,6 +11,7 @@ from aicompute.claims import Claim, Verdict, check
 @pytest.fixture(autouse=True)
 def isolated_audits():
     """Audit functions bound by a test disappear after it, so the book's registry stays clean."""
+    claims._import_package()
     saved = dict(claims._AUDITS)
     yield
     claims._AUDITS.clear()
@@ -105,27 +106,38 @@ def test_detail_reads_extra_columns() -> None:
         claim.detail("revenue")
 
 
-def test_one_audit_per_claim() -> None:
-    @claims.audits("ch2.vector-add-intensity")
-    def first(claim: Claim):
-        return check(claim, 1 / 16)
+@pytest.fixture
+def extra_claim(monkeypatch) -> Claim:
+    """A claim of chapter 2 that only this test knows, with no audit yet."""
+    claim = make_claim(id="ch2.test-only-claim", chapter=2)
+    registry = {**claims._registry(), claim.id: claim}
+    monkeypatch.setattr(claims, "_registry", lambda: registry)
+    return claim
 
+
+def test_one_audit_per_claim(extra_claim: Claim) -> None:
+    with pytest.raises(ValueError, match="without an audit function"):
+        claims.audit_chapter(2)
+
+    @claims.audits(extra_claim.id)
+    def first(claim: Claim):
+        return check(claim, 18.0)
+
+    assert claims.audit_chapter(2)[-1].claim is extra_claim
     with pytest.raises(ValueError, match="already has an audit"):
 
-        @claims.audits("ch2.vector-add-intensity")
+        @claims.audits(extra_claim.id)
         def second(claim: Claim):
-            return check(claim, 1 / 16)
+            return check(claim, 18.0)
 
     with pytest.raises(ValueError, match="no claim"):
         claims.audits("ch2.not-in-any-table")
 
 
-def test_an_audit_must_return_its_own_finding() -> None:
-    claims._import_package()
-
-    @claims.audits("ch2.vector-add-intensity")
+def test_an_audit_must_return_its_own_finding(extra_claim: Claim) -> None:
+    @claims.audits(extra_claim.id)
     def wrong(claim: Claim):
-        return check(make_claim(), 18.0)
+        return check(claims.get("ch2.vector-add-intensity"), 1 / 16)
 
     with pytest.raises(ValueError, match="must return that claim"):
         claims.audit_chapter(2)

@@ -26,18 +26,17 @@ def repository() -> tuple[str, str]:
 def setup_source() -> str:
     url, branch = repository()
     return (
-        "# Colab only: install the course's helper package `aicompute` (torch and CuPy stay as\n"
-        "# Colab ships them). Elsewhere, run `make book` or `pip install -e .` in a clone.\n"
+        "# Colab only: install the course's helper package `aicompute`\n"
+        "# (torch and CuPy stay as Colab ships them). Elsewhere, run\n"
+        "# `make book` or `pip install -e .` in a clone.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
         "    import subprocess\n"
         "\n"
-        "    subprocess.run(\n"
-        '        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",\n'
-        f'         "git+{url}@{branch}"],\n'
-        "        check=True,\n"
-        "    )"
+        f'    repository = "{url}"\n'
+        '    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]\n'
+        f'    subprocess.run([*pip, f"git+{{repository}}@{branch}"], check=True)'
     )
 
 
