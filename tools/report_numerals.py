@@ -13,9 +13,9 @@ line, the report's section, the numeral as printed, a short quote around it and 
 What counts as a numeral: every run of digits (with thousands separators and decimals, e.g.
 ``1,873`` and ``26.76``), together with a Korean magnitude written straight after it (``10만``,
 ``195억``, ``2백만``); Sino-Korean magnitudes written as words (``백만``, ``수 천``); and native
-Korean numbers before a counter (``두 가지``, ``세 번째``, ``한 번``); a bare ``만`` or
-``억`` is not counted (it is mostly a word: 만약, 만한, or a unit written apart). Circled option numbers
-(①) are not counted: they only label choices.
+Korean numbers before a counter (``두 가지``, ``세 번째``, ``한 번``). A bare ``만`` or ``억``
+is not counted (mostly a word: 만약, 만한, or a unit written apart), nor are circled option
+numbers (①): they only label choices.
 
 Rerunning keeps every decision already made: a row keeps its ``covered_by`` when its id, or
 else its numeral and quote, is unchanged. New rows get a suggestion from the rules below (or
@@ -50,7 +50,6 @@ _WORDS = re.compile(
 )
 _HEADING = re.compile(r"^\s*(요\s*약\s*문|Summary|제(\d)장|제(\d)절|별\s*첨\s*(\d))")
 _FOOTNOTE_LINE = re.compile(r"^\s*(\d{1,2})\)\s")
-_CAPTION = re.compile(r"^\s*(<표 [^>]+>|\[그림 [^\]]+\])")
 _LABEL = re.compile(r"<표[^>]*>|\[그림[^\]]*\]|<\s*표\s*\n?\s*\d-\d>")
 _URL = re.compile(r"https?://\S+")
 
@@ -130,7 +129,13 @@ def find_numerals(lines: list[str]) -> list[Numeral]:
             quote = text[max(start - QUOTE_WIDTH, 0) : end + QUOTE_WIDTH].strip()
             found.append(
                 Numeral(
-                    f"L{number:04d}.{k}", number, where[number - 1], text[start:end], quote, "", start
+                    f"L{number:04d}.{k}",
+                    number,
+                    where[number - 1],
+                    text[start:end],
+                    quote,
+                    "",
+                    start,
                 )
             )
     return found
@@ -192,10 +197,16 @@ def suggest(numeral: Numeral, lines: list[str], cells, claim_quotes: dict[str, s
         r"(<표|\[그림)\s*$", before
     ):
         return "not a claim: table or figure number"
-    if after.startswith(")") and "(" not in before[-3:] and (before[-1:].strip() or not before.strip()):
+    if (
+        after.startswith(")")
+        and "(" not in before[-3:]
+        and (before[-1:].strip() or not before.strip())
+    ):
         return "not a claim: footnote marker"
-    if re.match(r"^\s*(제\s*|별\s*첨\s*)$", before) or re.match(r"^\s*$", before) and (
-        re.match(r"^\.\s", after)
+    if (
+        re.match(r"^\s*(제\s*|별\s*첨\s*)$", before)
+        or re.match(r"^\s*$", before)
+        and (re.match(r"^\.\s", after))
     ):
         return "not a claim: heading number"
     if re.search(r"[A-Za-z]-?$", before):
@@ -213,9 +224,17 @@ def suggest(numeral: Numeral, lines: list[str], cells, claim_quotes: dict[str, s
             return f"not a claim: category label of {label}"
         if round(value, 6) in values:
             return f"survey-table: {label}"
-    links = [cid for cid, quote in claim_quotes.items() if quotes_numeral(quote, numeral.numeral)]
+    # A claim that quotes the numeral with the characters printed right after it, and shares a
+    # run of text with the report around it, is suggested (a person confirms or corrects it).
+    snippet = re.sub(r"\s+", "", numeral.numeral + after)[: len(numeral.numeral) + 2]
     window = re.sub(r"\s+", "", " ".join(lines[max(numeral.line - 4, 0) : numeral.line + 3]))
-    links = [cid for cid in links if _overlaps(claim_quotes[cid], window)]
+    links = [
+        cid
+        for cid, quote in claim_quotes.items()
+        if quotes_numeral(quote, numeral.numeral)
+        and snippet in re.sub(r"\s+", "", quote)
+        and _overlaps(quote, window)
+    ]
     return "|".join(links)
 
 
@@ -301,9 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
         for n in found:
-            writer.writerow(
-                [n.id, n.line, n.section, n.numeral, n.quote, n.covered_by, "spri2018"]
-            )
+            writer.writerow([n.id, n.line, n.section, n.numeral, n.quote, n.covered_by, "spri2018"])
     for key, value in summary(found).items():
         print(f"{key}: {value}")
     return 0

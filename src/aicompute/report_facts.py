@@ -151,9 +151,11 @@ def _handwriting(claim: Claim) -> Finding:
 
 @audits("ch0.third-golden-age")
 def _third_golden_age(claim: Claim) -> Finding:
-    return check(claim, fact("ai_booms_before_deep_learning"), note=_statement(
-        "ai_booms_before_deep_learning"
-    ))
+    return check(
+        claim,
+        fact("ai_booms_before_deep_learning"),
+        note=_statement("ai_booms_before_deep_learning"),
+    )
 
 
 @audits("ch0.second-golden-age-1980s")
@@ -205,6 +207,11 @@ def _fan_hui(claim: Claim) -> Finding:
 @audits("ch0.two-networks")
 def _two_networks(claim: Claim) -> Finding:
     return check(claim, fact("network_kinds"), note=_statement("network_kinds"))
+
+
+@audits("ch0.deepface-4-million")
+def _deepface(claim: Claim) -> Finding:
+    return check(claim, fact("deepface_faces"), note=_statement("deepface_faces"))
 
 
 @audits("ch0.deep-blue-late-1990s")
@@ -321,9 +328,7 @@ def _dot_product(claim: Claim) -> Finding:
 
 @audits("ch0.gpgpu-sc-2006")
 def _gpgpu(claim: Claim) -> Finding:
-    return _years(
-        claim, fact("gpu_cluster_at_sc"), "gpu_cluster_at_sc", "2006 was not the first."
-    )
+    return _years(claim, fact("gpu_cluster_at_sc"), "gpu_cluster_at_sc", "2006 was not the first.")
 
 
 @audits("ch0.cuda-2008")
