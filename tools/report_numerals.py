@@ -197,11 +197,9 @@ def suggest(numeral: Numeral, lines: list[str], cells, claim_quotes: dict[str, s
         r"(<표|\[그림)\s*$", before
     ):
         return "not a claim: table or figure number"
-    if (
-        after.startswith(")")
-        and "(" not in before[-3:]
-        and (before[-1:].strip() or not before.strip())
-    ):
+    footnote_after_word = before[-1:].strip() and before[-1:] not in "-(" and after[:1] == ")"
+    footnote_line = not before.strip() and after.startswith(") ")
+    if numeral.numeral.isdigit() and (footnote_after_word or footnote_line):
         return "not a claim: footnote marker"
     if (
         re.match(r"^\s*(제\s*|별\s*첨\s*)$", before)
