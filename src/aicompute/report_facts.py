@@ -595,6 +595,107 @@ def _survey_dates(claim: Claim) -> Finding:
     )
 
 
+@audits("ch0.google-brain-cat")
+def _google_brain_cat(claim: Claim) -> Finding:
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS,
+        ours_text=f"Le et al., {int(fact('google_brain_cat'))}",
+        note=_statement("google_brain_cat"),
+    )
+
+
+@audits("ch0.human-level-images")
+def _human_level_images(claim: Claim) -> Finding:
+    machine, human = fact("imagenet_resnet_top5_error"), fact("imagenet_human_top5_error")
+    return check(
+        claim,
+        machine,
+        verdict=Verdict.HOLDS if machine <= human else Verdict.DOES_NOT_HOLD,
+        ours_text=f"top-5 error {machine} % (machine) against {human} % (human)",
+        note=f"{_statement('imagenet_resnet_top5_error')} {_statement('imagenet_human_top5_error')}"
+        " On this benchmark only; 'object recognition' in general is a wider task.",
+    )
+
+
+@audits("ch0.bilingual-speech")
+def _bilingual_speech(claim: Claim) -> Finding:
+    return check(
+        claim,
+        fact("deep_speech_2_languages"),
+        verdict=Verdict.HOLDS,
+        ours_text="Deep Speech 2: English and Mandarin",
+        note=_statement("deep_speech_2_languages"),
+    )
+
+
+@audits("ch0.open-source-owners")
+def _open_source_owners(claim: Claim) -> Finding:
+    return check(
+        claim,
+        None,
+        verdict=Verdict.MISLEADING,
+        ours_text="TensorFlow: Google; CNTK: Microsoft; Torch: IDIAP/NYU, not Facebook",
+        note=f"{_statement('tensorflow_developer')} {_statement('cntk_developer')} "
+        f"{_statement('torch_origin_year')} Facebook's own framework is PyTorch (2016).",
+    )
+
+
+@audits("ch0.footnote-25-table-reference")
+def _footnote_25(claim: Claim) -> Finding:
+    from aicompute.survey.report_tables import tables
+
+    transcribed = sorted(set(tables()["table_id"]))
+    cited = re.search(r"<표 ([^>]+)>", claim.korean).group(1)
+    exists = cited in transcribed
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS if exists else Verdict.DOES_NOT_HOLD,
+        ours_text="<표 3-2> holds the TFLOPS" if not exists else f"<표 {cited}>",
+        note=f"The report has no <표 {cited}>; its tables are numbered chapter-table "
+        f"({', '.join(t for t in transcribed if not t.startswith('별첨'))}, ...), and the "
+        "theoretical performance multiplied in <표 3-6> is <표 3-2>'s.",
+    )
+
+
+@audits("ch0.summary-30bn-boundary")
+def _summary_boundary(claim: Claim) -> Finding:
+    body = claims.get("ch7.share-current-under-3bn").korean
+    inclusive = "이하" in claim.korean
+    body_exclusive = "미만" in body
+    return check(
+        claim,
+        30.0,
+        verdict=Verdict.ROUGHLY if inclusive and body_exclusive else Verdict.HOLDS,
+        ours_text="below 3 bn won (미만), as 제3장 제2절 says",
+        note="The summary says 30억 원 이하 (at most 3 bn won); the body and <표 3-7> "
+        "(10-30억 원 미만, 30-50억 원 미만) draw the line below 3 bn won (미만). A firm of "
+        "exactly 3 bn won falls in different groups; the figures are those of the strata "
+        "below 3 bn won.",
+    )
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+@audits("ch0.questionnaire-q17-numbering")
+def _q17_numbering(claim: Claim) -> Finding:
+    numbers = [_CIRCLED.index(c) + 1 for c in claim.korean if c in _CIRCLED]
+    expected = list(range(1, len(numbers) + 1))
+    return check(
+        claim,
+        float(len(numbers)),
+        verdict=Verdict.HOLDS if numbers == expected else Verdict.DOES_NOT_HOLD,
+        ours_text="options numbered " + " ".join(_CIRCLED[n - 1] for n in numbers),
+        note="The report contradicts itself: the nine options of question 17 repeat ⑥ and ⑦ "
+        "(R and 'other' should be ⑧ and ⑨), so an answer '⑥' or '⑦' is ambiguous."
+        if numbers != expected
+        else "The options are numbered in order.",
+    )
+
+
 def audit() -> list[Finding]:
     """Every claim of the preface, 제1장's history, the units and the report's self-consistency."""
     return audit_chapter(0)
