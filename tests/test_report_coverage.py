@@ -164,3 +164,15 @@ def test_summary_counts(capsys: pytest.CaptureFixture[str]) -> None:
     )
     with capsys.disabled():  # shown in every run's output, not only with -s
         print("\n" + line)
+
+
+def test_package_counts_agree_with_the_tool() -> None:
+    from aicompute import report_facts
+
+    table = report_facts.numeral_coverage().set_index("numerals of the report")["count"]
+    counts = numerals.summary(_rows())
+    assert table["all"] == counts["numerals stated"]
+    assert table["audited by a claim"] == counts.get("audited by a claim", 0)
+    assert table["checked in a survey table"] == counts.get("covered by a survey-table check", 0)
+    assert table["set aside, with a reason"] == counts.get("excluded with a reason", 0)
+    assert table["not yet covered"] == 0

@@ -20,7 +20,7 @@ import pandas as pd
 from aicompute import claims, data, hardware
 from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 
-__all__ = ["audit", "facts", "fact"]
+__all__ = ["audit", "facts", "fact", "numerals", "numeral_coverage"]
 
 
 @lru_cache(maxsize=1)
@@ -343,7 +343,8 @@ def _top500(claim: Claim) -> Finding:
         claim,
         fact("top500_lists_per_year"),
         note=_statement("top500_lists_per_year")
-        + (" Ranks 1 to 500 agree." if size_ok else " The list size does not agree."),
+        + (" Ranks 1 to 500 agree" if size_ok else " The list size does not agree")
+        + f", ranked by measured HPL Rmax: {_statement('top500_systems')}",
     )
 
 
@@ -694,6 +695,106 @@ def _q17_numbering(claim: Claim) -> Finding:
         if numbers != expected
         else "The options are numbered in order.",
     )
+
+
+@audits("ch0.universal-approximation")
+def _universal_approximation(claim: Claim) -> Finding:
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS,
+        ours_text=f"universal approximation, {int(fact('universal_approximation'))}",
+        note=_statement("universal_approximation")
+        + " Proven possible, not that training finds such a network.",
+    )
+
+
+@audits("ch0.xeon-phi-lineage")
+def _xeon_phi(claim: Claim) -> Finding:
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS,
+        ours_text="Pentium (P54C) cores, then Atom (Silvermont) cores; x86",
+        note=f"{_statement('knights_corner_core')} {_statement('knights_landing_core')} "
+        "'Ports easily' means it compiles and runs; fast code still needs the wide vectors.",
+    )
+
+
+@audits("ch0.opencl-after-gpu")
+def _opencl(claim: Claim) -> Finding:
+    after = fact("opencl_release") > fact("cuda_release")
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS if after else Verdict.DOES_NOT_HOLD,
+        ours_text=f"OpenCL {int(fact('opencl_release'))}, CUDA {int(fact('cuda_release'))}",
+        note=_statement("opencl_release"),
+    )
+
+
+@audits("ch0.linpack-footnote")
+def _linpack(claim: Claim) -> Finding:
+    return check(
+        claim,
+        None,
+        verdict=Verdict.ROUGHLY,
+        ours_text="HPL: dense LU (holds); the spelled-out name is LAPACK's",
+        note=_statement("hpl_dense_lu"),
+    )
+
+
+@audits("ch0.interviews-startups-need-support")
+def _interviews(claim: Claim) -> Finding:
+    return _uncheckable(
+        claim,
+        "The interviews are not published: no count of firms, questions or answers. The "
+        "survey's own closest figure, the share of firms intending to use government "
+        "infrastructure, is judged as ch7.intention.",
+    )
+
+
+@audits("ch0.policy-will-be-effective")
+def _policy_forecast(claim: Claim) -> Finding:
+    return _uncheckable(
+        claim,
+        "A forecast about a policy not yet made when the report was written; no data of "
+        "2017 can test it.",
+    )
+
+
+def numerals() -> pd.DataFrame:
+    """Every numeral the report prints, with its section, a quote and what covers it.
+
+    ``data/report_numerals.csv``: ``covered_by`` names the claims that audit the numeral, a
+    survey table whose cells the survey checks (``survey-table: <표 ...>``), or why it is not a
+    claim (``not a claim: ...``: a table number, a footnote marker, a questionnaire option).
+    """
+    frame = data.load("report_numerals")
+    kinds = frame["covered_by"].fillna("").map(_coverage_kind)
+    return frame.assign(coverage=kinds)
+
+
+def _coverage_kind(covered_by: str) -> str:
+    if covered_by.startswith("not a claim:"):
+        return "set aside, with a reason"
+    if covered_by.startswith("survey-table:"):
+        return "checked in a survey table"
+    return "audited by a claim" if covered_by.strip() else "not yet covered"
+
+
+def numeral_coverage() -> pd.DataFrame:
+    """How many of the report's numerals are audited, checked in a table or set aside."""
+    counts = numerals()["coverage"].value_counts()
+    order = [
+        "audited by a claim",
+        "checked in a survey table",
+        "set aside, with a reason",
+        "not yet covered",
+    ]
+    rows = [{"numerals of the report": k, "count": int(counts.get(k, 0))} for k in order]
+    rows.append({"numerals of the report": "all", "count": int(counts.sum())})
+    return pd.DataFrame(rows)
 
 
 def audit() -> list[Finding]:
