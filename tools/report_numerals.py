@@ -18,7 +18,8 @@ is not counted (mostly a word: 만약, 만한, or a unit written apart), nor are
 numbers (①): they only label choices.
 
 Rerunning keeps every decision already made: a row keeps its ``covered_by`` when its id, or
-else its numeral and quote, is unchanged. New rows get a suggestion from the rules below (or
+else its numeral and quote, is unchanged (a link to a claim id that no claims table has any more
+is dropped and suggested again). New rows get a suggestion from the rules below (or
 none, for a person to decide); ``tests/test_report_coverage.py`` fails while any is empty.
 
     python tools/report_numerals.py            # rebuild the index, keeping decisions
@@ -312,6 +313,12 @@ def main(argv: list[str] | None = None) -> int:
     found = merge(find_numerals(lines), read_index(args.index))
     cells, quotes = _survey_cells(), _claim_quotes()
     for numeral in found:
+        links = numeral.covered_by
+        if links and not links.startswith(("not a claim:", "survey-table:")):
+            unknown = [cid for cid in links.split("|") if cid.strip() not in quotes]
+            if unknown:  # a claim was renamed or removed: suggest again
+                print(f"{numeral.id}: no claim {', '.join(unknown)}; suggesting again")
+                numeral.covered_by = ""
         if not numeral.covered_by:
             numeral.covered_by = suggest(numeral, lines, cells, quotes)
     with args.index.open("w", encoding="utf-8", newline="") as handle:

@@ -661,6 +661,21 @@ def _footnote_25(claim: Claim) -> Finding:
     )
 
 
+@audits("ch0.figure-9-reference")
+def _figure_9(claim: Claim) -> Finding:
+    cited = re.search(r"\[그림 ([^\]]+)\]", claim.korean).group(1)
+    numbered_by_chapter = re.fullmatch(r"\d+-\d+", cited) is not None
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS if numbered_by_chapter else Verdict.DOES_NOT_HOLD,
+        ours_text="[그림 2-11] shows the lowering" if not numbered_by_chapter else cited,
+        note=f"The report has no [그림 {cited}]: its figures are numbered chapter-figure "
+        "([그림 1-1] to [그림 3-3]); the matrix product of the lowering is [그림 2-11], "
+        "shown a page earlier.",
+    )
+
+
 @audits("ch0.summary-30bn-boundary")
 def _summary_boundary(claim: Claim) -> Finding:
     body = claims.get("ch7.share-current-under-3bn").korean
