@@ -376,6 +376,43 @@ def _gpu_science(claim: Claim) -> Finding:
     )
 
 
+@audits("ch0.cudnn-on-cublas")
+def _cudnn_on_cublas(claim: Claim) -> Finding:
+    return check(
+        claim,
+        None,
+        verdict=Verdict.MISLEADING,
+        ours_text="a sibling of cuBLAS with its own convolution kernels",
+        note=_statement("cudnn_own_kernels")
+        + " Both are NVIDIA libraries on CUDA; cuDNN's convolutions are GEMM-like, not cuBLAS "
+        "calls.",
+    )
+
+
+@audits("ch0.tpu-google-only")
+def _tpu(claim: Claim) -> Finding:
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS,
+        ours_text="only inside Google and through Google Cloud (2017-2018)",
+        note=_statement("tpu_google_only"),
+    )
+
+
+@audits("ch0.neuromorphic-not-commercial")
+def _neuromorphic(claim: Claim) -> Finding:
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS,
+        ours_text=f"research chips only (TrueNorth {int(fact('truenorth_research_chip'))})",
+        note=_statement("truenorth_research_chip")
+        + " Spiking networks are usually converted from or trained like ordinary ones, so "
+        "'must be trained with spiking networks' is loose.",
+    )
+
+
 @audits("ch0.blas-three-levels")
 def _blas_levels(claim: Claim) -> Finding:
     return check(claim, fact("blas_levels"), note=_statement("blas_levels"))
