@@ -882,6 +882,49 @@ def _four_cores_finding(claim: Claim) -> Finding:
     )
 
 
+@audits("ch2.naive-four-times")
+def _naive_four_times_finding(claim: Claim) -> Finding:
+    additions, cores = 12, 4
+    per_core = additions // cores
+    return check(
+        claim,
+        additions / per_core,
+        ours_text=f"{additions} / {per_core} = {additions / per_core:.0f}x, counting arithmetic",
+        note=(
+            "The arithmetic of the set-up holds (3 additions per core, 4x fewer steps); the "
+            "report raises this expectation to refute it (ch2.four-cores-same-time)."
+        ),
+    )
+
+
+@audits("ch2.four-times-not-guaranteed")
+def _not_guaranteed_finding(claim: Claim) -> Finding:
+    intensity = vector_add_intensity(12, bytes_per_element=4, vectors_moved=4)
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS,
+        ours_text=f"intensity {format_number(intensity, 'FLOP/byte')}, far below any ridge",
+        note=(
+            "At 1/16 FLOP per byte the addition is memory-bound on every processor of the "
+            "roofline, so extra cores need not help; 'not guaranteed' is the right hedge."
+        ),
+    )
+
+
+@audits("ch2.vector-48-bytes")
+def _vector_bytes_finding(claim: Claim) -> Finding:
+    one_vector = vector_add_traffic(12, bytes_per_element=4, vectors_moved=4) // 4
+    return check(
+        claim,
+        float(one_vector),
+        note=(
+            f"12 float32 = {one_vector} B; four such transfers make the "
+            f"{vector_add_traffic(12, 4, 4)} B of ch2.vector-add-intensity."
+        ),
+    )
+
+
 def audit() -> list[Finding]:
     """Every chapter-2 claim, recomputed from first principles (fast, deterministic)."""
     return audit_chapter(2)
