@@ -39,6 +39,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "flops",
         "alphago",
         "survey",
+        "report_facts",
     ),
     "lab": (
         "gpulab_blas",
