@@ -72,6 +72,12 @@ def test_student_copy_has_no_solution_and_keeps_every_question(path: Path) -> No
             assert not cell.outputs, "a student copy keeps no outputs"
     copy_text = "\n".join(cell.source for cell in copy.cells)
     source = nbformat.read(path, as_version=4)
+    with_solutions = [
+        c for c in source.cells if c.cell_type == "markdown" and "{admonition} Solution" in c.source
+    ]
+    prompts = [c for c in copy.cells if c.source == student_copies.ANSWER_PROMPT]
+    assert len(prompts) == len(with_solutions), "one answer cell where each solution was"
+    assert len({c.id for c in copy.cells}) == len(copy.cells), "cell ids must stay unique"
     markdown = [c.source if c.cell_type == "markdown" else "" for c in source.cells]
     # The source without its solutions: a solution line may also be a line of the chapter.
     outside = "\n".join(

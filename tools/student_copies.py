@@ -8,8 +8,8 @@ The source notebooks keep their solutions as folded MyST admonitions
 folded. A student on Colab would see them in full, so the Colab launch buttons (``_config.yml``,
 ``repository.path_to_book``) and the labs' "Open in Colab" badges open these copies instead.
 A copy drops every solution admonition (any fence: backticks, tildes or colons), every cell
-tagged ``solution``, and every output; the questions and all other cells stay as they are,
-with their ids. The copies are committed, so that Colab can open them from the repository;
+tagged ``solution``, and every output, and puts a cell for the student's answer where each
+solution was; the questions and all other cells stay as they are, with their ids. The copies are committed, so that Colab can open them from the repository;
 ``make student`` rewrites them after a notebook changes.
 """
 
@@ -28,6 +28,7 @@ ROOT = colab.ROOT
 STUDENT = ROOT / colab.STUDENT_DIR
 SOURCES = ("notebooks", "labs")
 SOLUTION_TAG = "solution"
+ANSWER_PROMPT = "*Your answer:*"
 _OPENING = re.compile(r"^\s*(?P<fence>`{3,}|~{3,}|:{3,})\{admonition\}\s*Solution\b")
 
 
@@ -74,14 +75,18 @@ def student_copy(path: Path) -> nbformat.NotebookNode:
     for cell in notebook.cells:
         if is_solution_cell(cell):
             continue
+        removed = []
         if cell.cell_type == "markdown":
-            cell.source, _ = split_solutions(cell.source)
-            if not cell.source.strip():
-                continue
+            cell.source, removed = split_solutions(cell.source)
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-        cells.append(cell)
+        if cell.source.strip():
+            cells.append(cell)
+        if removed:  # where the solution was, room for the student's own answer
+            answer = nbformat.v4.new_markdown_cell(ANSWER_PROMPT)
+            answer.id = f"{cell.id}-answer"[:64]
+            cells.append(answer)
     notebook.cells = cells
     return notebook
 
