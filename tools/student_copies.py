@@ -9,8 +9,9 @@ folded. A student on Colab would see them in full, so the Colab launch buttons (
 ``repository.path_to_book``) and the labs' "Open in Colab" badges open these copies instead.
 A copy drops every solution admonition (any fence: backticks, tildes or colons), every cell
 tagged ``solution``, and every output, and puts a cell for the student's answer where each
-solution was; the questions and all other cells stay as they are, with their ids. The copies are committed, so that Colab can open them from the repository;
-``make student`` rewrites them after a notebook changes.
+solution was; the questions and all other cells stay as they are, with their ids. The copies
+are committed, so that Colab can open them from the repository; ``make student`` rewrites them
+after a notebook changes.
 """
 
 from __future__ import annotations
