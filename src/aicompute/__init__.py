@@ -46,5 +46,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "gpulab_conv",
         "gpulab_pcie",
         "gpulab_roofline",
+        "expected",
     ),
 }
