@@ -180,3 +180,25 @@ def test_a_real_sweep_and_fit() -> None:
     assert (sweep["seconds"] > 0).all()
     fit = dist.fit_link(sweep["message_bytes"], sweep["seconds"], 2)
     assert fit.bandwidth_bytes_per_s > 1e6
+
+
+def test_unknown_or_impossible_backend_is_refused() -> None:
+    with pytest.raises(ValueError, match="backend"):
+        dist.launch(_sum_of_ranks, 2, backend="mpi")
+    import torch
+
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="one GPU per worker"):
+            dist.launch(_sum_of_ranks, 2, backend="nccl")
+
+
+def test_link_kind_reads_nvidia_smi_topology() -> None:
+    from aicompute import gpulab_ddp
+
+    nvlink = "\tGPU0\tGPU1\tCPU Affinity\nGPU0\t X \tNV18\t0-55\nGPU1\tNV18\t X \t0-55\n"
+    pcie = "\tGPU0\tGPU1\nGPU0\t X \tSYS\nGPU1\tSYS\t X \n"
+    assert gpulab_ddp.link_kind(nvlink) == "NVLink"
+    assert gpulab_ddp.link_kind(pcie) == "PCIe"
+    assert gpulab_ddp.link_kind("GPU0\t X \n").startswith("none")
+    plan = gpulab_ddp.plan()
+    assert plan.workers[0] == 1 and plan.backend in ("gloo", "nccl")

@@ -465,16 +465,18 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
-def _worker(rank, world_size, port, job, args, threads, timeout_s, results) -> None:
-    """Body of one rank: join the gloo group on 127.0.0.1, run ``job``, report back."""
+def _worker(rank, world_size, port, job, args, threads, timeout_s, backend, results) -> None:
+    """Body of one rank: join the process group on 127.0.0.1, run ``job``, report back."""
     try:
         import torch
         import torch.distributed as dist
 
         torch.set_num_threads(threads)
         os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo" if sys.platform == "linux" else "lo0")
+        if backend == "nccl":
+            torch.cuda.set_device(rank)
         dist.init_process_group(
-            "gloo",
+            backend,
             init_method=f"tcp://127.0.0.1:{port}",
             rank=rank,
             world_size=world_size,
@@ -497,8 +499,11 @@ def launch(
     *,
     timeout_s: float = 120.0,
     threads_per_worker: int = 1,
+    backend: str = "gloo",
 ) -> list:
-    """Run ``job(rank, world_size, *args)`` in ``workers`` processes joined by gloo.
+    """Run ``job(rank, world_size, *args)`` in ``workers`` processes joined by ``backend``.
+
+    ``"gloo"`` runs on CPUs; ``"nccl"`` gives rank ``r`` the GPU ``r`` (needs that many GPUs).
 
     ``job`` must be importable (a function defined in a module, not in a notebook) and its
     result picklable. Returns the results in rank order. A worker that raises, exits or does not
@@ -510,13 +515,14 @@ def launch(
     threads = _workers(threads_per_worker)
     if not callable(job):
         raise TypeError(f"job must be callable, got {job!r}")
+    _check_backend(backend, p)
     context = _context()
     results = context.Queue()
     port = free_port()
     processes = [
         context.Process(
             target=_worker,
-            args=(rank, p, port, job, args, threads, timeout, results),
+            args=(rank, p, port, job, args, threads, timeout, backend, results),
             name=f"aicompute-rank-{rank}",
             daemon=True,
         )
@@ -555,6 +561,17 @@ def launch(
         results.join_thread()
 
 
+def _check_backend(backend: str, workers: int) -> None:
+    if backend not in ("gloo", "nccl"):
+        raise ValueError(f"backend must be 'gloo' or 'nccl', got {backend!r}")
+    if backend == "nccl":
+        import torch
+
+        gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if workers > gpus:
+            raise ValueError(f"nccl needs one GPU per worker: {workers} workers, {gpus} GPUs")
+
+
 def _stop(processes) -> None:
     """Terminate, then kill, every process still alive, and reap them all."""
     for process in processes:
@@ -572,6 +589,24 @@ def _stop(processes) -> None:
 # Jobs run by the workers (top-level, so other processes can import them)
 
 
+def _device():
+    """The device of this rank: its GPU under NCCL, else the CPU."""
+    import torch
+    import torch.distributed as dist
+
+    if dist.get_backend() == "nccl":
+        return torch.device("cuda", torch.cuda.current_device())
+    return torch.device("cpu")
+
+
+def _synchronize() -> None:
+    import torch
+    import torch.distributed as dist
+
+    if dist.get_backend() == "nccl":
+        torch.cuda.synchronize()
+
+
 def _median_seconds(fn, repeat: int, min_time: float = 0.01) -> float:
     """Median seconds per call over ``repeat`` samples, each long enough to time."""
     import torch.distributed as dist
@@ -582,6 +617,7 @@ def _median_seconds(fn, repeat: int, min_time: float = 0.01) -> float:
         start = time.perf_counter()
         for _ in range(number):
             fn()
+        _synchronize()
         elapsed = time.perf_counter() - start
         # every rank must agree on the call count, or the collectives would mismatch
         agreed = _max_over_ranks(elapsed)
@@ -594,6 +630,7 @@ def _median_seconds(fn, repeat: int, min_time: float = 0.01) -> float:
         start = time.perf_counter()
         for _ in range(number):
             fn()
+        _synchronize()
         samples.append(_max_over_ranks(time.perf_counter() - start) / number)
     return float(np.median(samples))
 
@@ -602,7 +639,7 @@ def _max_over_ranks(value: float) -> float:
     import torch
     import torch.distributed as dist
 
-    tensor = torch.tensor([value], dtype=torch.float64)
+    tensor = torch.tensor([value], dtype=torch.float64, device=_device())
     dist.all_reduce(tensor, op=dist.ReduceOp.MAX)
     return float(tensor.item())
 
@@ -613,16 +650,21 @@ def _allreduce_job(rank, world_size, sizes_bytes, repeat):
 
     times = []
     for size in sizes_bytes:
-        tensor = torch.ones(max(1, int(size) // FP32_BYTES))
+        tensor = torch.ones(max(1, int(size) // FP32_BYTES), device=_device())
         dist.all_reduce(tensor)  # warm-up: buffers and connections
         times.append(_median_seconds(lambda t=tensor: dist.all_reduce(t), repeat))
     return times
 
 
 def allreduce_sweep(
-    sizes_bytes: Sequence[int], workers: int, *, repeat: int = 5, timeout_s: float = 120.0
+    sizes_bytes: Sequence[int],
+    workers: int,
+    *,
+    repeat: int = 5,
+    timeout_s: float = 120.0,
+    backend: str = "gloo",
 ) -> pd.DataFrame:
-    """Median time of a gloo all-reduce of FP32 tensors of each size on ``workers`` processes.
+    """Median time of an all-reduce of FP32 tensors of each size on ``workers`` processes.
 
     A sample is the slowest rank's time. Returns message bytes, seconds and the nccl-tests bus
     bandwidth (zero communication on one worker).
@@ -632,7 +674,9 @@ def allreduce_sweep(
         raise ValueError(f"message sizes must be at least {FP32_BYTES} bytes, got {sizes}")
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 3:
         raise ValueError(f"repeat must be an integer >= 3, got {repeat!r}")
-    times = launch(_allreduce_job, workers, (sizes, repeat), timeout_s=timeout_s)[0]
+    times = launch(_allreduce_job, workers, (sizes, repeat), timeout_s=timeout_s, backend=backend)[
+        0
+    ]
     p = _workers(workers)
     return pd.DataFrame(
         {
@@ -690,8 +734,11 @@ def _ddp_job(rank, world_size, global_batch, repeat):
     import torch.distributed as dist
     from torch.nn.parallel import DistributedDataParallel
 
+    device = _device()
     model, boards, moves = _policy_training_setup(global_batch // world_size, seed=rank)
-    ddp = DistributedDataParallel(model)
+    model, boards, moves = model.to(device), boards.to(device), moves.to(device)
+    gpu = [device.index] if device.type == "cuda" else None
+    ddp = DistributedDataParallel(model, device_ids=gpu)
     optimizer = torch.optim.SGD(ddp.parameters(), lr=0.003)
 
     def step():
@@ -706,7 +753,7 @@ def _ddp_job(rank, world_size, global_batch, repeat):
             step()
 
     parameters = sum(p.numel() for p in model.parameters())
-    flat = torch.zeros(parameters)
+    flat = torch.zeros(parameters, device=device)
     step()  # warm-up: DDP builds its buckets on the first step
     step_s = _median_seconds(step, repeat, min_time=0)
     local_s = _median_seconds(local_step, repeat, min_time=0)
@@ -723,12 +770,17 @@ def _ddp_job(rank, world_size, global_batch, repeat):
 
 
 def ddp_step(
-    workers: int, global_batch: int = 4, *, repeat: int = 3, timeout_s: float = 180.0
+    workers: int,
+    global_batch: int = 4,
+    *,
+    repeat: int = 3,
+    timeout_s: float = 180.0,
+    backend: str = "gloo",
 ) -> DdpTiming:
     """Time a DDP training step of AlphaGo's policy network (chapter 6) on ``workers`` processes.
 
     The global batch is split evenly (strong scaling); each process uses one thread, so
-    ``workers`` processes use ``workers`` cores.
+    ``workers`` processes use ``workers`` cores. With ``backend="nccl"`` each uses one GPU.
     """
     p = _workers(workers)
     if isinstance(global_batch, bool) or not isinstance(global_batch, int) or global_batch < 1:
@@ -737,7 +789,7 @@ def ddp_step(
         raise ValueError(f"global_batch {global_batch} does not split evenly over {p} workers")
     if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 3:
         raise ValueError(f"repeat must be an integer >= 3, got {repeat!r}")
-    return launch(_ddp_job, p, (global_batch, repeat), timeout_s=timeout_s)[0]
+    return launch(_ddp_job, p, (global_batch, repeat), timeout_s=timeout_s, backend=backend)[0]
 
 
 # --------------------------------------------------------------------------------------------
