@@ -202,3 +202,18 @@ def test_link_kind_reads_nvidia_smi_topology() -> None:
     assert gpulab_ddp.link_kind("GPU0\t X \n").startswith("none")
     plan = gpulab_ddp.plan()
     assert plan.workers[0] == 1 and plan.backend in ("gloo", "nccl")
+
+
+def test_keyboard_interrupt_stops_every_worker() -> None:
+    import os
+    import signal
+    import threading
+
+    timer = threading.Timer(3.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            dist.launch(_hang_on_rank_one, 2, timeout_s=60)
+    finally:
+        timer.cancel()
+    assert not _live_children()
