@@ -609,6 +609,11 @@ def _synchronize() -> None:
 
 def _median_seconds(fn, repeat: int, min_time: float = 0.01) -> float:
     """Median seconds per call over ``repeat`` samples, each long enough to time."""
+    return float(np.median(_sample_seconds(fn, repeat, min_time)))
+
+
+def _sample_seconds(fn, repeat: int, min_time: float = 0.01) -> list[float]:
+    """``repeat`` samples of seconds per call (the slowest rank's), each long enough to time."""
     import torch.distributed as dist
 
     number = 1
@@ -632,7 +637,7 @@ def _median_seconds(fn, repeat: int, min_time: float = 0.01) -> float:
             fn()
         _synchronize()
         samples.append(_max_over_ranks(time.perf_counter() - start) / number)
-    return float(np.median(samples))
+    return samples
 
 
 def _max_over_ranks(value: float) -> float:
@@ -697,7 +702,8 @@ class DdpTiming:
 
     ``step_s``: forward, backward with the gradient all-reduce, optimizer step. ``local_s``: the
     same without the all-reduce (``no_sync``), the compute. ``allreduce_s``: the gradients'
-    all-reduce alone. ``exposed_s``: what the all-reduce added to the step.
+    all-reduce alone. ``exposed_s``: what the all-reduce added to the step. ``step_spread``:
+    half the range of the step's samples over their median, the run-to-run uncertainty.
     """
 
     workers: int
@@ -707,6 +713,7 @@ class DdpTiming:
     step_s: float
     local_s: float
     allreduce_s: float
+    step_spread: float = 0.0
 
     @property
     def exposed_s(self) -> float:
@@ -755,7 +762,8 @@ def _ddp_job(rank, world_size, global_batch, repeat):
     parameters = sum(p.numel() for p in model.parameters())
     flat = torch.zeros(parameters, device=device)
     step()  # warm-up: DDP builds its buckets on the first step
-    step_s = _median_seconds(step, repeat, min_time=0)
+    step_samples = _sample_seconds(step, repeat, min_time=0)
+    step_s = float(np.median(step_samples))
     local_s = _median_seconds(local_step, repeat, min_time=0)
     allreduce_s = _median_seconds(lambda: dist.all_reduce(flat), repeat, min_time=0)
     return DdpTiming(
@@ -766,6 +774,7 @@ def _ddp_job(rank, world_size, global_batch, repeat):
         step_s,
         local_s,
         allreduce_s,
+        (max(step_samples) - min(step_samples)) / (2 * step_s),
     )
 
 
