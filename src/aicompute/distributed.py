@@ -762,10 +762,16 @@ def _ddp_job(rank, world_size, global_batch, repeat):
     parameters = sum(p.numel() for p in model.parameters())
     flat = torch.zeros(parameters, device=device)
     step()  # warm-up: DDP builds its buckets on the first step
-    step_samples = _sample_seconds(step, repeat, min_time=0)
+    # Interleaved, so that a load that comes and goes touches all three alike.
+    samples: dict[str, list[float]] = {"step": [], "local": [], "allreduce": []}
+    for _ in range(repeat):
+        samples["step"] += _sample_seconds(step, 1, min_time=0)
+        samples["local"] += _sample_seconds(local_step, 1, min_time=0)
+        samples["allreduce"] += _sample_seconds(lambda: dist.all_reduce(flat), 1, min_time=0)
+    step_samples = samples["step"]
     step_s = float(np.median(step_samples))
-    local_s = _median_seconds(local_step, repeat, min_time=0)
-    allreduce_s = _median_seconds(lambda: dist.all_reduce(flat), repeat, min_time=0)
+    local_s = float(np.median(samples["local"]))
+    allreduce_s = float(np.median(samples["allreduce"]))
     return DdpTiming(
         world_size,
         global_batch,
