@@ -134,6 +134,7 @@ def test_compute_fit_recovers_a_known_doubling() -> None:
     assert fit.n == 24
     assert min(fit.years) >= 2012 and max(fit.years) < 2018
     assert ct.fit_window(fit) == "2012-01 to 2017-10"
+    assert ct.fit_window(moore.fit_growth([2017, 2020, 2024], [1, 2, 5])) == "2017 to 2024"
 
 
 def test_era_fits_show_the_deep_learning_break() -> None:

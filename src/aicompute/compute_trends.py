@@ -170,8 +170,14 @@ def _month(year: float) -> str:
 
 
 def fit_window(fit: GrowthFit) -> str:
-    """The months of the first and last points of a fit, e.g. ``"2018-01 to 2025-02"``."""
-    return f"{_month(min(fit.years))} to {_month(max(fit.years))}"
+    """The months of the first and last points of a fit, e.g. ``"2018-01 to 2025-02"``.
+
+    Data dated by whole years only (launch years) give years: ``"2017 to 2024"``.
+    """
+    first, last = min(fit.years), max(fit.years)
+    if all(float(y).is_integer() for y in fit.years):
+        return f"{first:.0f} to {last:.0f}"
+    return f"{_month(first)} to {_month(last)}"
 
 
 def bootstrap_doubling_months(
@@ -509,7 +515,14 @@ def audit() -> list[Finding]:
 # Figures
 # --------------------------------------------------------------------------------------------
 
-_LABELLED = ("AlexNet", "AlphaGo Lee", "AlphaGo Zero", "GPT-3 175B (davinci)", "GPT-4")
+# Labelled models and where their labels go (offset in points, horizontal alignment).
+_LABELLED = {
+    "AlexNet": ((-8, 6), "right"),
+    "AlphaGo Lee": ((-8, 6), "right"),
+    "AlphaGo Zero": ((-8, 8), "right"),
+    "GPT-3 175B (davinci)": ((8, -14), "left"),
+    "GPT-4": ((-8, 8), "right"),
+}
 
 
 def plot_compute_trend(fits: dict[str, GrowthFit] | None = None):
@@ -566,14 +579,14 @@ def plot_compute_trend(fits: dict[str, GrowthFit] | None = None):
     )
     ax.axvline(REPORT_YEAR, color="#777777", lw=1, ls=":")
     ax.text(REPORT_YEAR - 0.5, 1e3, "the report", rotation=90, ha="right", fontsize=9)
-    for name in _LABELLED:
+    for name, (offset, align) in _LABELLED.items():
         row = table[table["model"] == name].iloc[0]
         ax.annotate(
             name.replace(" (davinci)", ""),
             (row["year"], row["training_compute_flop"]),
-            xytext=(-8, 6),
+            xytext=offset,
             textcoords="offset points",
-            ha="right",
+            ha=align,
             fontsize=9,
         )
     ax.set_xlim(1948, 2027)
@@ -583,6 +596,8 @@ def plot_compute_trend(fits: dict[str, GrowthFit] | None = None):
 
 def plot_doubling_times(fits: dict[str, GrowthFit], references: dict[str, GrowthFit]):
     """Doubling times (months) with their intervals: compute eras beside chapter 1's trends."""
+    import matplotlib.ticker
+
     from aicompute import plotting
 
     entries = list(fits.items()) + list(references.items())
@@ -604,15 +619,38 @@ def plot_doubling_times(fits: dict[str, GrowthFit], references: dict[str, Growth
         )
     ax.set_yticks(range(len(entries)))
     ax.set_yticklabels([f"{label}\n{fit_window(fit)}" for label, fit in entries], fontsize=9)
-    ax.invert_yaxis()
+    ax.set_ylim(len(entries) - 0.5, -0.9)
+    ticks = [2, 3, 6, 12, 18, 24, 48]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xlim(2, 60)
     ax.axvline(18, color="#777777", ls=":", lw=1)
-    ax.text(18.5, len(entries) - 0.6, "report: 18 months", fontsize=9, color="#444444")
-    ax.grid(True, axis="x", which="both")
+    ax.text(18.5, -0.55, "report: 18 months", fontsize=9, color="#444444", va="center")
+    ax.grid(True, axis="x", which="major")
     return fig, ax
+
+
+# Label placement of the 6ND figure where names would collide: (offset in points, alignment).
+_SIX_ND_LABELS = {
+    "Gopher (280B)": ((-6, 2), "right"),
+    "Chinchilla": ((-6, 14), "right"),
+    "LLaMA-65B": ((6, -14), "left"),
+    "DeepSeek-V3": ((-6, 4), "right"),
+    "OPT-175B": ((-6, -4), "right"),
+}
+_TOKEN_LABELS = {
+    "LLaMA-65B": ((-6, 4), "right"),
+    "Chinchilla": ((6, -10), "left"),
+    "Gopher (280B)": ((6, -12), "left"),
+    "Llama 3.1-405B": ((6, 4), "left"),
+}
 
 
 def plot_six_nd(table: pd.DataFrame | None = None):
     """Left: 6ND against Epoch's compute. Right: tokens against parameters, with D = 20 N."""
+    import matplotlib.ticker
+
     from aicompute import plotting
 
     table = six_nd_check() if table is None else table
@@ -629,11 +667,13 @@ def plot_six_nd(table: pd.DataFrame | None = None):
     left.plot(span, span, color="black", lw=1, label="equal")
     left.legend(loc="upper left", fontsize=9)
     for _, row in table.iterrows():
+        offset, align = _SIX_ND_LABELS.get(row["model"], ((6, -10), "left"))
         left.annotate(
             row["model"].split(" (")[0],
             (row["6ND (FLOP)"], row["Epoch (FLOP)"]),
             fontsize=9,
-            xytext=(4, -10),
+            xytext=offset,
+            ha=align,
             textcoords="offset points",
         )
     right.set_xlabel("active parameters (count)")
@@ -655,15 +695,33 @@ def plot_six_nd(table: pd.DataFrame | None = None):
         label=f"compute-optimal: {CHINCHILLA_TOKENS_PER_PARAMETER:.0f} tokens per parameter",
     )
     for _, row in table.iterrows():
+        offset, align = _TOKEN_LABELS.get(row["model"], ((6, 2), "left"))
         right.annotate(
             row["model"].split(" (")[0],
             (row["active parameters"], row["tokens"]),
             fontsize=9,
-            xytext=(4, 3),
+            xytext=offset,
+            ha=align,
             textcoords="offset points",
         )
-    right.legend(loc="upper right", fontsize=9)
+    right.set_xlim(2.5e10, 1.5e12)
+    right.set_ylim(1e11, 5e13)
+    ticks = [3e10, 1e11, 3e11, 1e12]
+    right.set_xticks(ticks)
+    right.set_xticklabels(["30 B", "100 B", "300 B", "1 T"])
+    right.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    right.legend(loc="lower right", fontsize=9)
     return fig, (left, right)
+
+
+# Label placement of the ridge panel where names would collide.
+_RIDGE_LABELS = {
+    "A100 SXM4 40GB": ((-5, 2), "right"),
+    "A100 SXM4 80GB": ((5, -10), "left"),
+    "Instinct MI300X": ((-5, -10), "right"),
+    "TPU v5e": ((5, -6), "left"),
+    "H200 SXM": ((5, -8), "left"),
+}
 
 
 def plot_hardware(table: pd.DataFrame | None = None):
@@ -719,12 +777,15 @@ def plot_hardware(table: pd.DataFrame | None = None):
         label="FP32 ridge (the report's unit)",
     )
     for row in table.itertuples():
+        offset, align = _RIDGE_LABELS.get(row.name, ((5, 2), "left"))
         right.annotate(
-            row.name,
+            row.name.replace("Tesla ", "").replace("Instinct ", ""),
             (row.year, row.tensor_ridge),
             fontsize=9,
-            xytext=(4, 2),
+            xytext=offset,
+            ha=align,
             textcoords="offset points",
         )
-    right.legend(loc="lower right", fontsize=9)
+    right.set_xlim(table["year"].min() - 1.5, table["year"].max() + 1.2)
+    right.legend(loc="upper left", fontsize=9)
     return fig, (left, right)
