@@ -717,10 +717,20 @@ def plot_six_nd(table: pd.DataFrame | None = None):
 # Label placement of the ridge panel where names would collide.
 _RIDGE_LABELS = {
     "A100 SXM4 40GB": ((-5, 2), "right"),
-    "A100 SXM4 80GB": ((5, -10), "left"),
-    "Instinct MI300X": ((-5, -10), "right"),
+    "A100 SXM4 80GB": ((-5, -10), "right"),
+    "A100 PCIe 80GB": ((5, -10), "left"),
+    "Instinct MI300X": ((-8, -12), "right"),
     "TPU v5e": ((5, -6), "left"),
+    "TPU v5p": ((5, -10), "left"),
     "H200 SXM": ((5, -8), "left"),
+}
+_SHORT_NAMES = {
+    "Tesla V100 SXM2": "V100",
+    "A100 SXM4 40GB": "A100 40GB",
+    "A100 SXM4 80GB": "A100 80GB",
+    "A100 PCIe 80GB": "A100 PCIe",
+    "Instinct MI300X": "MI300X",
+    "H200 SXM": "H200",
 }
 
 
@@ -779,7 +789,7 @@ def plot_hardware(table: pd.DataFrame | None = None):
     for row in table.itertuples():
         offset, align = _RIDGE_LABELS.get(row.name, ((5, 2), "left"))
         right.annotate(
-            row.name.replace("Tesla ", "").replace("Instinct ", ""),
+            _SHORT_NAMES.get(row.name, row.name),
             (row.year, row.tensor_ridge),
             fontsize=9,
             xytext=offset,
