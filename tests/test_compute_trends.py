@@ -74,8 +74,11 @@ def test_curated_models_match_the_epoch_snapshot(models: pd.DataFrame) -> None:
         for column, ours in (
             ("Hardware quantity", row.hardware_quantity),
             ("Training time (hours)", row.training_hours),
+            ("Training compute cost (2023 USD)", row.training_cost_2023_usd),
         ):
             assert pd.isna(ours) == pd.isna(source[column]), (row.model, column)
+            if pd.notna(ours):
+                assert math.isclose(source[column], ours, rel_tol=1e-5), (row.model, column)
     epoch = epoch.assign(
         calendar=epoch["Publication date"].str[:4].astype(int), order=range(len(epoch))
     )
@@ -240,6 +243,15 @@ def test_training_accelerators_since_2017() -> None:
     assert fits["16-bit tensor peak"].slope > fits["memory bandwidth"].slope > 0
     with pytest.raises(ValueError, match="no training accelerators"):
         ct.training_accelerators(2030)
+
+
+def test_costs_grow_while_cost_per_flop_falls() -> None:
+    costs = ct.training_costs()
+    assert len(costs) >= 15
+    assert (costs["usd_per_flop"] > 0).all()
+    fits = ct.cost_fits(costs)
+    assert fits["cost of a run"].slope_ci[0] > 0
+    assert fits["cost per FLOP"].slope_ci[1] < 0
 
 
 def test_run_time_seconds() -> None:

@@ -49,6 +49,8 @@ __all__ = [
     "training_accelerators",
     "hardware_fits",
     "run_time_seconds",
+    "training_costs",
+    "cost_fits",
     "gpu_share_since",
     "audit",
     "plot_compute_trend",
@@ -379,6 +381,33 @@ def run_time_seconds(flop: float, flop_per_second: float, utilisation: float = 1
     if share > 1:
         raise ValueError(f"utilisation must be at most 1, got {utilisation}")
     return work / (rate * share)
+
+
+def training_costs() -> pd.DataFrame:
+    """The curated runs with Epoch's cost estimate, and their cost per FLOP (2023 USD)."""
+    table = notable_models()
+    rows = table[table["training_cost_2023_usd"].notna()].copy()
+    if (rows["training_cost_2023_usd"] <= 0).any():
+        raise ValueError("notable_models: every training cost must be positive")
+    rows["usd_per_flop"] = rows["training_cost_2023_usd"] / rows["training_compute_flop"]
+    return rows.reset_index(drop=True)
+
+
+def cost_fits(table: pd.DataFrame | None = None) -> dict[str, GrowthFit]:
+    """Growth of a run's cost and of its cost per FLOP over the runs Epoch prices.
+
+    The runs are those of the curated table that have a cost: a selection by what Epoch could
+    price, mostly large runs since 2016, not a fixed rule.
+    """
+    table = training_costs() if table is None else table
+    return {
+        "cost of a run": moore.fit_growth(
+            table["year"], table["training_cost_2023_usd"], quantity="cost of a training run"
+        ),
+        "cost per FLOP": moore.fit_growth(
+            table["year"], table["usd_per_flop"], quantity="cost per FLOP"
+        ),
+    }
 
 
 def gpu_share_since(year: int = REPORT_YEAR) -> tuple[int, int, int]:
