@@ -544,6 +544,18 @@ def audit() -> list[Finding]:
 # Figures
 # --------------------------------------------------------------------------------------------
 
+
+def _stacked_pair(figsize: tuple[float, float]):
+    """Two panels, one above the other, in the book's style (legible at the column's width)."""
+    import matplotlib.pyplot as plt
+
+    from aicompute import plotting
+
+    plotting.use_style()
+    fig, (upper, lower) = plt.subplots(2, 1, figsize=figsize)
+    return fig, (upper, lower)
+
+
 # Labelled models and where their labels go (offset in points, horizontal alignment).
 _LABELLED = {
     "AlexNet": ((-8, 6), "right"),
@@ -561,7 +573,7 @@ def plot_compute_trend(fits: dict[str, GrowthFit] | None = None):
     fits = era_fits() if fits is None else fits
     table = notable_models()
     fig, ax = plotting.new_figure(
-        "publication year (year)", "training compute (FLOP)", logy=True, figsize=(9, 5.2)
+        "publication year (year)", "training compute (FLOP)", logy=True, figsize=(7.2, 5.6)
     )
     top = table[table["top3"]]
     ax.scatter(
@@ -633,7 +645,7 @@ def plot_doubling_times(fits: dict[str, GrowthFit], references: dict[str, Growth
     if not entries:
         raise ValueError("give at least one fit")
     fig, ax = plotting.new_figure(
-        "doubling time (months, log scale)", "trend (fitted window)", logx=True, figsize=(8, 4.6)
+        "doubling time (months, log scale)", "trend (fitted window)", logx=True, figsize=(7.2, 5.0)
     )
     for position, (_, fit) in enumerate(entries):
         low, high = fit.doubling_months_ci
@@ -677,20 +689,19 @@ _TOKEN_LABELS = {
 
 
 def plot_six_nd(table: pd.DataFrame | None = None):
-    """Left: 6ND against Epoch's compute. Right: tokens against parameters, with D = 20 N."""
+    """Top: 6ND against Epoch's compute. Bottom: tokens against parameters, with D = 20 N."""
     import matplotlib.ticker
 
     from aicompute import plotting
 
     table = six_nd_check() if table is None else table
-    fig, (left, right) = plotting.new_figure(
-        "6 x parameters x tokens (FLOP)",
-        "Epoch's training compute (FLOP)",
-        logx=True,
-        logy=True,
-        ncols=2,
-        figsize=(10, 4.4),
-    )
+    fig, (left, right) = _stacked_pair(figsize=(7.2, 9.0))
+    left.set_xlabel("6 x parameters x tokens (FLOP)")
+    left.set_ylabel("Epoch's training compute (FLOP)")
+    left.set_xscale("log")
+    left.set_yscale("log")
+    right.set_xscale("log")
+    right.set_yscale("log")
     left.scatter(table["6ND (FLOP)"], table["Epoch (FLOP)"], color=plotting.color_for(0), zorder=3)
     span = np.array([1e23, 1e26])
     left.plot(span, span, color="black", lw=1, label="equal")
@@ -764,18 +775,16 @@ _SHORT_NAMES = {
 
 
 def plot_hardware(table: pd.DataFrame | None = None):
-    """Left: 16-bit tensor peak and bandwidth by launch year. Right: the ridge point's drift."""
+    """Top: 16-bit tensor peak and bandwidth by launch year. Bottom: the ridge point's drift."""
     from aicompute import plotting
 
     table = training_accelerators() if table is None else table
     fits = hardware_fits(table)
-    fig, (left, right) = plotting.new_figure(
-        "launch year (year)",
-        "peak (TFLOP/s) or bandwidth (GB/s)",
-        logy=True,
-        ncols=2,
-        figsize=(10, 4.4),
-    )
+    fig, (left, right) = _stacked_pair(figsize=(7.2, 8.6))
+    left.set_xlabel("launch year (year)")
+    left.set_ylabel("peak (TFLOP/s) or bandwidth (GB/s)")
+    left.set_yscale("log")
+    right.set_xlabel("launch year (year)")
     years = np.linspace(table["year"].min(), table["year"].max(), 20)
     for index, (column, label, key) in enumerate(
         [
