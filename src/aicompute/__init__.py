@@ -39,6 +39,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "flops",
         "alphago",
         "survey",
+        "compute_trends",
     ),
     "lab": (
         "gpulab_blas",

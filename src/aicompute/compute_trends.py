@@ -166,6 +166,24 @@ def era_fits(*, per_year: int = 3, level: float = 0.95) -> dict[str, GrowthFit]:
     }
 
 
+def _growth_fit(name: str, value) -> GrowthFit:
+    """``value`` if it is a fit of chapter 1's :func:`moore.fit_growth`; else a clear error."""
+    if not isinstance(value, GrowthFit):
+        raise TypeError(
+            f"{name} must be a GrowthFit (moore.fit_growth), got {type(value).__name__}"
+        )
+    return value
+
+
+def _fits(name: str, value) -> dict[str, GrowthFit]:
+    """``value`` if it is a ``{label: GrowthFit}`` mapping; else a clear error."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict of label -> GrowthFit, got {type(value).__name__}")
+    for label, fit in value.items():
+        _growth_fit(f"{name}[{label!r}]", fit)
+    return value
+
+
 def _month(year: float) -> str:
     whole = math.floor(year)
     return f"{whole}-{min(int((year - whole) * 12) + 1, 12):02d}"
@@ -176,6 +194,7 @@ def fit_window(fit: GrowthFit) -> str:
 
     Data dated by whole years only (launch years) give years: ``"2017 to 2024"``.
     """
+    _growth_fit("fit", fit)
     first, last = min(fit.years), max(fit.years)
     if all(float(y).is_integer() for y in fit.years):
         return f"{first:.0f} to {last:.0f}"
@@ -189,6 +208,7 @@ def bootstrap_doubling_months(
 
     A check on the Student-t interval, which assumes independent, normal residuals.
     """
+    _growth_fit("fit", fit)
     if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 100:
         raise ValueError(f"resamples must be an integer >= 100, got {resamples!r}")
     level = fit.level if level is None else level
@@ -209,6 +229,7 @@ def bootstrap_doubling_months(
 
 def fit_table(fits: dict[str, GrowthFit]) -> pd.DataFrame:
     """One row per fit: window, models, doubling time with both intervals, growth per year."""
+    _fits("fits", fits)
     if not fits:
         raise ValueError("give at least one fit")
     rows = []
@@ -231,6 +252,7 @@ def fit_table(fits: dict[str, GrowthFit]) -> pd.DataFrame:
 
 def doublings_above_trend(fit: GrowthFit, year: float, flop: float) -> float:
     """How many doublings a model of ``flop`` at ``year`` sits above the fit (negative: below)."""
+    _growth_fit("fit", fit)
     if not math.isfinite(year):
         raise ValueError(f"year must be finite, got {year}")
     if not (math.isfinite(flop) and flop > 0):
@@ -641,7 +663,7 @@ def plot_doubling_times(fits: dict[str, GrowthFit], references: dict[str, Growth
 
     from aicompute import plotting
 
-    entries = list(fits.items()) + list(references.items())
+    entries = list(_fits("fits", fits).items()) + list(_fits("references", references).items())
     if not entries:
         raise ValueError("give at least one fit")
     fig, ax = plotting.new_figure(
