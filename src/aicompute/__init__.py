@@ -40,6 +40,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "alphago",
         "survey",
         "report_facts",
+        "compute_trends",
+        "distributed",
     ),
     "lab": (
         "gpulab_blas",
@@ -47,5 +49,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "gpulab_pcie",
         "gpulab_roofline",
         "expected",
+        "gpulab_ddp",
     ),
 }
