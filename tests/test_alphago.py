@@ -123,3 +123,14 @@ def test_audit_is_complete_and_deterministic():
     assert verdicts["ch6.deep-blue-rank-259"] is Verdict.HOLDS
     assert verdicts["ch6.watson-80-tflops"] is Verdict.MISLEADING
     assert all(f.claim.chapter == 6 for f in first)
+
+
+def test_search_time_lines_follow_every_input() -> None:
+    counts = {"ours": 5e9, "theirs": 5e10}
+    text = alphago.search_time_lines(1e5, counts, {"a": 1e12, "b": 2e12})
+    assert "-> 500 s" in text and "-> 5,000 s" in text and "-> 250 s" in text
+    assert "-> 1,000 s" in alphago.search_time_lines(2e5, counts, {"a": 1e12})
+    with pytest.raises(ValueError):
+        alphago.search_time_lines(1e5, counts, {})
+    with pytest.raises(ValueError):
+        alphago.search_time_lines(1e5, counts, {"a": float("nan")})

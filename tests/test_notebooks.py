@@ -97,10 +97,36 @@ def test_strict_nbval_has_outputs_to_compare(path: Path) -> None:
 def test_figures_have_alt_text_and_no_trailing_semicolon(path: Path) -> None:
     for index, cell in enumerate(code_cells(nbformat.read(path, as_version=4))):
         assert not cell.source.rstrip().endswith(";"), f"cell {index} ends with ';': use plt.show()"
-        has_image = any("image/png" in o.get("data", {}) for o in cell.outputs)
+        has_image = any(
+            kind in o.get("data", {})
+            for o in cell.outputs
+            for kind in ("image/png", "image/svg+xml")
+        )
         if has_image:
             alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
             assert alt.strip(), f"cell {index} draws a figure without alt text"
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_explorers_are_left_out_of_the_static_book(path: Path) -> None:
+    """Sliders need a kernel: the HTML book leaves explorer cells out (its static twin figure
+    carries the message), embeds no widget state, and every slider's label shows in full."""
+    notebook = nbformat.read(path, as_version=4)
+    assert "widgets" not in notebook.metadata, "widget state stored: the book would embed it"
+    for index, cell in enumerate(code_cells(notebook)):
+        shows_widget = any(WIDGET_VIEW in o.get("data", {}) for o in cell.outputs)
+        if shows_widget or "widgets.interact" in cell.source:
+            tags = cell.metadata.get("tags", [])
+            assert "remove-cell" in tags, f"explorer cell {index} is not tagged remove-cell"
+            assert IGNORE in tags, f"explorer cell {index} is not tagged {IGNORE}"
+        for line in cell.source.splitlines():
+            if "Slider(" in line and "widgets." in line:
+                assert '"description_width": "initial"' in cell.source, (
+                    f"cell {index}: a slider without style description_width initial"
+                )
 
 
 @pytest.mark.parametrize("path", LABS, ids=ids(LABS))

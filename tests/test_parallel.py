@@ -314,3 +314,13 @@ def test_scaling_summary_reasons() -> None:
         parallel.scaling_summary(table.drop(columns="speedup"))
     with pytest.raises(ValueError, match="no row with 4 workers"):
         parallel.scaling_summary(table, workers=4)
+
+
+def test_speedup_summary_gives_both_laws_and_the_ceiling() -> None:
+    text = parallel.speedup_summary(0.05, 64)
+    assert f"{parallel.amdahl_speedup(0.05, 64):8.2f}x" in text
+    assert f"{parallel.gustafson_speedup(0.05, 64):8.2f}x" in text
+    assert "20.0x" in text
+    assert "ceiling" not in parallel.speedup_summary(0.0, 8)
+    with pytest.raises(ValueError):
+        parallel.speedup_summary(1.5, 8)

@@ -29,6 +29,9 @@ def execute(path: Path) -> float:
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        # Widget state would make the HTML book embed a widget manager for sliders that
+        # cannot work without a kernel; the explorers are left out of the book instead.
+        store_widget_state=False,
     )
     client.execute()
     elapsed = time.perf_counter() - start

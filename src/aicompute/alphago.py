@@ -66,6 +66,7 @@ __all__ = [
     "seconds_on",
     "report_pc_flops",
     "search_time_table",
+    "search_time_lines",
     "evaluation_rate",
     "K40_40_PER_S",
     "audit",
@@ -432,6 +433,31 @@ def search_time_table(
             }
         )
     return pd.DataFrame(rows).sort_values("seconds").reset_index(drop=True)
+
+
+def search_time_lines(
+    positions: float, flops_per_position: dict[str, float], rates: dict[str, float]
+) -> str:
+    """How long ``positions`` take at each sustained rate (FLOP/s) of ``rates``, for each FLOP
+    count of ``flops_per_position`` (label -> FLOPs per position): one line per pair, in words.
+
+    The text of chapter 6's explorer; every input changes the answer.
+    """
+    if not rates:
+        raise ValueError("rates must name at least one sustained rate")
+    lines = []
+    for name, rate in rates.items():
+        if not rate > 0:
+            raise ValueError(f"rate of {name!r} must be positive, got {rate}")
+        lines.append(f"{name} ({rate / 1e12:,.2f} TFLOP/s):")
+        for label, per_position in flops_per_position.items():
+            flops = search_flops(positions, per_position)
+            seconds = seconds_on(flops, rate, 1.0)
+            lines.append(
+                f"  {label:>14}: {positions:,.0f} positions = {flops / 1e15:,.2f} PFLOP"
+                f" -> {seconds:,.0f} s ({seconds / 60:,.1f} min)"
+            )
+    return "\n".join(lines)
 
 
 def evaluation_rate(net, boards, *, repeat: int = 5):

@@ -39,6 +39,7 @@ __all__ = [
     "amdahl_speedup",
     "gustafson_speedup",
     "karp_flatt",
+    "speedup_summary",
     "ScanCost",
     "sequential_scan",
     "hillis_steele_scan",
@@ -106,6 +107,23 @@ def gustafson_speedup(serial_fraction, workers):
     """
     f, p = _check_fraction(serial_fraction), _check_workers(workers)
     return _scalar_or_array(f + (1.0 - f) * p)
+
+
+def speedup_summary(serial_fraction: float, processors: int) -> str:
+    """Amdahl's and Gustafson's speedups for one serial fraction and processor count, in words.
+
+    The text of chapter 2's explorer: both speedups with their efficiency, and Amdahl's ceiling
+    ``1/f`` when ``f > 0``.
+    """
+    amdahl = amdahl_speedup(serial_fraction, processors)
+    gustafson = gustafson_speedup(serial_fraction, processors)
+    lines = [
+        f"Amdahl (fixed problem):     {amdahl:8.2f}x, efficiency {amdahl / processors:6.1%}",
+        f"Gustafson (scaled problem): {gustafson:8.2f}x, efficiency {gustafson / processors:6.1%}",
+    ]
+    if serial_fraction > 0:
+        lines.append(f"Amdahl's ceiling 1/f:       {1 / serial_fraction:8.1f}x")
+    return "\n".join(lines)
 
 
 def karp_flatt(speedup, workers):
