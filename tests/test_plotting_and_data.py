@@ -18,6 +18,30 @@ def test_style_is_opaque_and_colour_blind_safe() -> None:
     assert set(plotting.PALETTE) == set(plotting.OKABE_ITO.values())
 
 
+def test_notebook_figures_are_stored_at_twice_their_display_width() -> None:
+    """In IPython, use_style stores figures at 2x with half the width as display metadata."""
+    import struct
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        plotting.use_style()
+        fig = matplotlib.pyplot.figure(figsize=(3.0, 2.0))
+        fig.gca().plot([0, 1], [0, 1])
+        data, metadata = shell.display_formatter.format(fig)
+        png = data["image/png"]
+        if isinstance(png, str):  # base64 text in some IPython versions
+            import base64
+
+            png = base64.b64decode(png)
+        pixel_width = struct.unpack(">I", png[16:20])[0]
+        assert metadata["image/png"]["width"] * 2 == pixel_width
+    finally:
+        matplotlib.pyplot.close("all")
+        InteractiveShell.clear_instance()
+
+
 def test_new_figure_requires_units() -> None:
     fig, ax = plotting.new_figure("year (calendar year)", "transistors (count)", logy=True)
     assert ax.get_yscale() == "log" and ax.get_xlabel() == "year (calendar year)"
