@@ -477,9 +477,9 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
         "performance (GFLOP/s)",
         logx=True,
         logy=True,
-        ncols=len(ops),
+        nrows=len(ops),
         title=title,
-        figsize=(4.0 * len(ops), 4.2),
+        figsize=(7.0, 1.0 + 2.6 * len(ops)),
     )
     axes = np.atleast_1d(axes)
     precisions = list(dict.fromkeys(table["precision"]))
@@ -511,7 +511,8 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
         values = pd.concat([values, table["bound_gflops"]])
     for ax in axes:
         ax.set_ylim(float(values.min()) / 2, float(values.max()) * 2)
-    axes[0].legend(fontsize=7, loc="upper left")
+    # One legend under the panels, never over the data.
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return fig, axes
 
 

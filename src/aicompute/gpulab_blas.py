@@ -75,9 +75,9 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
         "performance (GFLOP/s)",
         logx=True,
         logy=True,
-        ncols=len(ops),
+        nrows=len(ops),
         title=title,
-        figsize=(4.0 * len(ops), 4.2),
+        figsize=(7.0, 1.6 + 2.6 * len(ops)),
     )
     axes = np.atleast_1d(axes)
     series = list(
@@ -108,7 +108,18 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
     hi = float(table["gflops"].max()) * 2
     for ax in axes:
         ax.set_ylim(lo, hi)
-    axes[0].legend(fontsize=7, loc="upper left")
+    # Up to 15 series: one legend under the panels, in columns, never over the data.
+    entries = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            entries.setdefault(label, handle)
+    fig.legend(
+        list(entries.values()),
+        list(entries),
+        loc="outside lower center",
+        ncols=min(3, max(1, len(entries))),
+        fontsize=9,
+    )
     return fig, axes
 
 

@@ -413,7 +413,8 @@ def plot_transfers(
             linewidth=1.2,
             label=f"{label}: {value:,.1f} GB/s",
         )
-    ax.legend(fontsize=8, loc="lower right")
+    # Below the plot: a legend inside would cover measured points.
+    fig.legend(loc="outside lower center", ncols=2, fontsize=9)
     return fig, ax
 
 
@@ -430,9 +431,9 @@ def plot_offload(tables: dict[str, pd.DataFrame], *, title: str = ""):
         "time per call (s)",
         logx=True,
         logy=True,
-        ncols=len(tables),
+        nrows=len(tables),
         title=title,
-        figsize=(5.0 * len(tables), 4.2),
+        figsize=(7.0, 0.6 + 3.6 * len(tables)),
     )
     axes = np.atleast_1d(axes)
     for ax, (op, table) in zip(axes, tables.items(), strict=True):
@@ -461,7 +462,7 @@ def plot_offload(tables: dict[str, pd.DataFrame], *, title: str = ""):
             )
         ax.set_title({"vadd": "vector add c = a + b", "gemm": "matrix product C = A B"}[op])
         ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.legend(fontsize=8, loc="upper left")
+        ax.legend(loc="best", fontsize=9)
     return fig, axes
 
 

@@ -303,7 +303,18 @@ LABELLED = (
     "H200 SXM",
 )
 """Processors named on the figure (all would overlap)."""
-_LABEL_LEFT = ("H100 SXM", "Tesla T4", "Tesla K40")
+# Where a label goes (points right and up from its marker, alignment) when the default, just
+# right of the marker, would cover a neighbour.
+_LABEL_OFFSET: dict[str, tuple[int, int, str]] = {
+    "H100 SXM": (-6, 6, "right"),
+    "Tesla T4": (-6, 0, "right"),
+    "Tesla K40": (-6, 0, "right"),
+    "GTX 1080 Ti": (-4, 9, "right"),
+    "Tesla P100 SXM2": (6, -8, "left"),
+    "Tesla V100 SXM2": (6, -4, "left"),
+    "A100 SXM4 80GB": (6, 5, "left"),
+    "H200 SXM": (-4, 10, "center"),
+}
 _BALANCE_LABEL_AT = {1: 2500.0, 10: 45.0, 100: 30.0}  # GB/s where each line is labelled
 
 
@@ -321,7 +332,7 @@ def plot_peak_vs_bandwidth(
     if rows.empty:
         raise ValueError("no row has both an FP32 peak and a memory bandwidth")
     fig, ax = plotting.new_figure(
-        "memory bandwidth (GB/s)", "FP32 peak (TFLOP/s)", logx=True, logy=True, figsize=(7.5, 5.0)
+        "memory bandwidth (GB/s)", "FP32 peak (TFLOP/s)", logx=True, logy=True, figsize=(7.0, 5.2)
     )
     for index, (name, marker) in enumerate((("report era", "o"), ("today", "s"))):
         part = rows[[era(int(y)) == name for y in rows["year"]]]
@@ -337,14 +348,15 @@ def plot_peak_vs_bandwidth(
         )
         for _, row in part.iterrows():
             if row["name"] in labelled:
-                left = row["name"] in _LABEL_LEFT
+                dx, dy, ha = _LABEL_OFFSET.get(str(row["name"]), (6, -3, "left"))
                 ax.annotate(
                     str(row["name"]),
                     (row["mem_bw_gbs"], row["fp32_tflops"]),
-                    xytext=(-6 if left else 6, -3),
+                    xytext=(dx, dy),
                     textcoords="offset points",
-                    ha="right" if left else "left",
-                    fontsize=7,
+                    ha=ha,
+                    va="center",
+                    fontsize=9,
                 )
     bw = np.geomspace(rows["mem_bw_gbs"].min() / 1.5, rows["mem_bw_gbs"].max() * 1.5, 50)
     for balance in (1, 10, 100):
@@ -353,7 +365,7 @@ def plot_peak_vs_bandwidth(
         ax.annotate(
             f"{balance} FLOP/byte",
             (at, at * balance / 1e3),
-            fontsize=7,
+            fontsize=9,
             rotation=30,
             color="#555555",
             ha="center",

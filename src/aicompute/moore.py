@@ -788,6 +788,16 @@ def plot_hpl_efficiency():
     return fig, ax
 
 
+# Labels that would cover a neighbour below and right of their point (the default) go elsewhere:
+# points right and up from the point, and the alignment.
+_PRICE_LABEL_OFFSET: dict[str, tuple[int, int, str]] = {
+    "GTX 780": (0, 10, "center"),
+    "GTX 1080": (-7, 0, "right"),
+    "GTX 1080 Ti": (0, 10, "center"),
+    "RTX 4090": (-6, 10, "right"),
+}
+
+
 def plot_price_performance():
     """Peak FP32 GFLOP/s per launch dollar: consumer GPUs (with fit) and the report's Xeon."""
     from aicompute import plotting
@@ -807,12 +817,16 @@ def plot_price_performance():
         label="GeForce GPUs",
     )
     for row in gpus.itertuples():
+        label = row.name.replace("GeForce ", "")
+        dx, dy, ha = _PRICE_LABEL_OFFSET.get(label, (4, -10, "left"))
         ax.annotate(
-            row.name.replace("GeForce ", ""),
+            label,
             (row.year, row.gflops_per_usd),
-            fontsize=7,
-            xytext=(4, -10),
+            fontsize=9,
+            xytext=(dx, dy),
             textcoords="offset points",
+            ha=ha,
+            va="center",
         )
     ax.scatter(
         cpus["year"],

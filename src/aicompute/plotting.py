@@ -115,9 +115,14 @@ def new_figure(
     logx: bool = False,
     logy: bool = False,
     ncols: int = 1,
+    nrows: int = 1,
     figsize: Sequence[float] | None = None,
 ):
-    """A styled figure with labelled axes; returns ``(fig, ax)``.
+    """A styled figure with labelled axes; returns ``(fig, ax)`` (an array of axes when there are
+    several panels, flat in reading order).
+
+    Panels beyond two in a row make fonts too small in the book's column: stack them with
+    ``nrows`` instead.
 
     Labels must name a unit, e.g. ``"memory bandwidth (GB/s)"``, or say ``"(dimensionless)"``
     style text in brackets; a label without brackets raises ``ValueError``.
@@ -125,11 +130,12 @@ def new_figure(
     for label in (xlabel, ylabel):
         if "(" not in label or ")" not in label:
             raise ValueError(f"axis label {label!r} must give its unit in brackets, e.g. '(GB/s)'")
-    if ncols < 1:
-        raise ValueError(f"ncols must be at least 1, got {ncols}")
+    if ncols < 1 or nrows < 1:
+        raise ValueError(f"ncols and nrows must be at least 1, got {ncols} and {nrows}")
     use_style()
-    fig, axes = plt.subplots(1, ncols, figsize=figsize)
-    for ax in axes if ncols > 1 else [axes]:
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
+    axes = axes.ravel()
+    for ax in axes:
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if logx:
@@ -138,4 +144,4 @@ def new_figure(
             ax.set_yscale("log")
     if title:
         fig.suptitle(title)
-    return fig, axes
+    return fig, (axes if len(axes) > 1 else axes[0])
