@@ -638,5 +638,5 @@ def plot_measured_roofline(
             label=name,
         )
     ax.set_xlim(lo, hi)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=9)
     return fig, ax

@@ -628,7 +628,7 @@ def plot_top500():
             zorder=4,
             label=f"Galaxy S7 GPU, {precision.upper()} peak",
         )
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=9)
     return fig, ax
 
 
@@ -662,7 +662,7 @@ def plot_dennard():
     ax.axvline(POWER_WALL_YEAR, color="grey", lw=1)
     ax.text(POWER_WALL_YEAR + 0.5, 0.3, "power wall", color="grey")
     ax.set_ylim(0.2, 2e4)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize=9)
     return fig, ax
 
 
@@ -751,7 +751,7 @@ def plot_growth_factor_map(years: float = 20.0):
             zorder=3,
             label=f"{label}: {value:.1f} months, x{factor:,.0f}",
         )
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper right", fontsize=9)
     return fig, ax
 
 
@@ -775,7 +775,7 @@ def plot_hpl_efficiency():
         ax.annotate(
             f"{row.rank1_system} ({row.list[:4]})",
             (row.year, 100 * row.efficiency),
-            fontsize=7,
+            fontsize=9,
             xytext=(0, -8),
             textcoords="offset points",
             rotation=-60,

@@ -254,7 +254,7 @@ def place_kernel(
             rotation=90,
             ha="right",
             va="bottom",
-            fontsize=8,
+            fontsize=9,
             color=color,
         )
         return [line, text]
