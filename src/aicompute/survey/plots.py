@@ -49,15 +49,16 @@ def plot_headline():
     for xi, claim_id in ((2, "current-215"), (3, "demand-215")):
         ax.plot([xi - 0.35, xi + 0.35], [stated(claim_id)] * 2, color="black", linestyle="--")
         ax.annotate(
-            f"text: {stated(claim_id):.2f}", (xi + 0.36, stated(claim_id)), fontsize=8, va="center"
+            f"text: {stated(claim_id):.2f}", (xi + 0.36, stated(claim_id)), fontsize=9, va="center"
         )
     nurion = nurion_peak("fp32")
     ax.axhline(nurion, color=plotting.OKABE_ITO["vermillion"], linewidth=1.2)
-    ax.annotate(f"Nurion (No. 5) FP32 peak {nurion:.1f}", (-0.4, nurion + 1), fontsize=8)
-    ax.annotate("dashed: the figure the report's text quotes", (-0.4, nurion - 3.5), fontsize=8)
+    ax.annotate(f"Nurion (No. 5) FP32 peak {nurion:.1f}", (-0.4, nurion + 1), fontsize=9)
+    ax.annotate("dashed: the figure the report's text quotes", (-0.4, nurion - 3.5), fontsize=9)
     ax.set_xticks(x, [b[0] for b in order])
     ax.set_ylim(0, max(bottom.max(), nurion) * 1.3)
-    ax.legend(loc="upper center", ncol=3, fontsize=7.5)
+    # Under the plot: three long labels in one row would need a small font inside it.
+    fig.legend(loc="outside lower center", ncols=2, fontsize=9)
     return fig
 
 
@@ -91,7 +92,7 @@ def plot_adoption():
     from aicompute import plotting
 
     fig, axes = plotting.new_figure(
-        "category (firms)", "share of firms (%)", ncols=2, figsize=(9.5, 4.2)
+        "category (firms)", "share of firms (%)", nrows=2, figsize=(7.0, 7.6)
     )
     for ax, breakdown, title in zip(
         axes, ("founded", "revenue"), ("by year founded", "by 2016 revenue (bn KRW)"), strict=True
@@ -127,11 +128,11 @@ def plot_adoption():
                 _label(f"{n}\n({f})", ko)
                 for n, f, ko in zip(names, a["firms"], a.index, strict=True)
             ],
-            fontsize=7 if breakdown == "revenue" else 9,
+            fontsize=9,
         )
         ax.set_title(title, fontsize=10)
         ax.set_ylim(0, 105)
-    axes[0].legend(fontsize=8, loc="upper left")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return fig
 
 
@@ -141,7 +142,7 @@ def plot_alternatives():
 
     cur, dem = alternative_estimates("current"), alternative_estimates("demand")
     fig, ax = plotting.new_figure(
-        "peak single-precision compute (PFLOPS)", "weighting (scheme)", figsize=(8, 4.6)
+        "peak single-precision compute (PFLOPS)", "weighting (scheme)", figsize=(7.0, 5.4)
     )
     y = np.arange(len(cur))[::-1]
     ax.scatter(
@@ -167,9 +168,9 @@ def plot_alternatives():
         linewidth=1.2,
         label=f"Nurion FP32 peak ({nurion:.1f})",
     )
-    ax.set_yticks(y, cur["weighting"], fontsize=8)
+    ax.set_yticks(y, cur["weighting"], fontsize=9)
     ax.set_ylabel("")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.legend(loc="outside lower center", ncols=3, fontsize=9)
     return fig
 
 
