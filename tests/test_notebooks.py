@@ -107,6 +107,40 @@ def test_figures_have_alt_text_and_no_trailing_semicolon(path: Path) -> None:
             assert alt.strip(), f"cell {index} draws a figure without alt text"
 
 
+# The book's column is about 672 px wide and shows a figure at most about 7 inches wide at
+# full size: a wider figure, or a font below 9 pt, comes out too small to read.
+MAX_FIGURE_INCHES = 7.2
+MIN_FONT_POINTS = 9.0
+_FIGSIZE = re.compile(r"figsize=\(\s*([0-9.]+)")
+_FONTSIZE = re.compile(r"fontsize=([0-9.]+)")
+
+
+def _figure_code() -> list[tuple[str, str]]:
+    """(where, source) for every notebook code cell and every package module."""
+    found = [
+        (f"{path.name} cell {index}", cell.source)
+        for path in ALL
+        for index, cell in enumerate(code_cells(nbformat.read(path, as_version=4)))
+    ]
+    package = ROOT / "src" / "aicompute"
+    found += [(str(path.relative_to(ROOT)), path.read_text()) for path in package.rglob("*.py")]
+    return found
+
+
+def test_figures_fit_the_column_with_readable_fonts() -> None:
+    problems = [
+        f"{where}: {match.group(0)}"
+        for where, source in _figure_code()
+        for pattern, bad in (
+            (_FIGSIZE, lambda v: v > MAX_FIGURE_INCHES),
+            (_FONTSIZE, lambda v: v < MIN_FONT_POINTS),
+        )
+        for match in pattern.finditer(source)
+        if bad(float(match.group(1)))
+    ]
+    assert not problems, "figures too wide or fonts too small: " + "; ".join(problems)
+
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
