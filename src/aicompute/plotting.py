@@ -42,7 +42,7 @@ _STYLE = {
     "axes.facecolor": "white",
     "savefig.facecolor": "white",
     "savefig.transparent": False,
-    "figure.dpi": 100,
+    "figure.dpi": 96,  # a 7-inch figure fills the book's 672-pixel column at its own size
     "savefig.dpi": 150,
     "figure.figsize": (7.0, 4.2),
     "axes.prop_cycle": cycler(color=PALETTE),
