@@ -46,7 +46,7 @@ test: lint unit notebooks labs book-check workflows
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools notebooks labs
+	$(BIN)/ruff check src tests tools notebooks labs _ext
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
