@@ -47,6 +47,7 @@ test: lint unit notebooks labs book-check workflows
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools notebooks labs
+	$(BIN)/ruff format --check src tests tools notebooks labs
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
