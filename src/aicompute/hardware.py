@@ -165,7 +165,7 @@ def flops_per_cycle(
     if bits not in (16, 32, 64):
         raise ValueError(f"bits must be 16, 32 or 64, got {bits}")
     if isinstance(fma_units, bool) or not isinstance(fma_units, int) or fma_units < 1:
-        raise ValueError(f"fma_units must be an integer >= 1, got {fma_units!r}")
+        raise ValueError(f"fma_units must be at least 1 and an integer, got {fma_units!r}")
     width = cpu.datapath_bits
     if vector_bits is not None:
         if vector_bits not in (64, 128, 256, 512):
