@@ -105,3 +105,21 @@ def test_a_256_bit_kernel_halves_a_512_bit_datapath() -> None:
     )
     rows = cpublas.blas_table(_library("Haswell", "Haswell"), zen5, peak).set_index("item")
     assert rows.loc["ceiling of this kernel", "value"].endswith("(50% of the peak)")
+
+
+def test_direct_dgemm_computes_the_product_or_is_absent() -> None:
+    import numpy as np
+
+    dgemm = cpublas.direct_dgemm()
+    if dgemm is None:
+        pytest.skip("NumPy's BLAS here is not an OpenBLAS with cblas_dgemm")
+    rng = np.random.default_rng(0)
+    a, b = rng.random((30, 20)), rng.random((20, 10))
+    c = np.empty((30, 10))
+    np.testing.assert_allclose(dgemm(a, b, c), a @ b, rtol=1e-12)
+    with pytest.raises(ValueError, match="do not match"):
+        dgemm(a, a, c)
+    with pytest.raises(ValueError, match="float64"):
+        dgemm(a.astype(np.float32), b, c)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        dgemm(np.asfortranarray(a), b, c)

@@ -36,6 +36,7 @@ __all__ = [
     "blas_library",
     "kernel_peak_flops",
     "blas_table",
+    "direct_dgemm",
 ]
 
 CORETYPE_VARIABLE = "OPENBLAS_CORETYPE"
@@ -274,3 +275,50 @@ def blas_table(
                 )
             )
     return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def direct_dgemm():
+    """The OpenBLAS ``cblas_dgemm`` NumPy loaded, as ``f(a, b, c)`` computing ``c = a @ b``.
+
+    For C-contiguous float64 matrices; calls the library with no NumPy in between, so timing it
+    beside ``numpy.matmul`` shows what NumPy's wrapper costs. ``None`` when the loaded BLAS is
+    not an OpenBLAS that exports ``cblas_dgemm`` under a name we know.
+    """
+    import numpy as np
+
+    pointer = ctypes.POINTER(ctypes.c_double)
+    for path in _loaded_openblas_paths():
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name, integer in (
+            ("scipy_cblas_dgemm64_", ctypes.c_int64),
+            ("cblas_dgemm64_", ctypes.c_int64),
+            ("cblas_dgemm", ctypes.c_int),
+        ):
+            if not hasattr(library, name):
+                continue
+            function = getattr(library, name)
+            function.restype = None
+            function.argtypes = [ctypes.c_int] * 3 + [integer] * 3 + [
+                ctypes.c_double, pointer, integer, pointer, integer,
+                ctypes.c_double, pointer, integer,
+            ]  # fmt: skip
+
+            def dgemm(a, b, c, _function=function):
+                for matrix in (a, b, c):
+                    if matrix.dtype != np.float64 or not matrix.flags.c_contiguous:
+                        raise ValueError("direct_dgemm needs C-contiguous float64 matrices")
+                (m, k), (k2, n) = a.shape, b.shape
+                if k != k2 or c.shape != (m, n):
+                    raise ValueError(f"shapes {a.shape} @ {b.shape} -> {c.shape} do not match")
+                row_major, no_trans = 101, 111
+                a_, b_, c_ = (x.ctypes.data_as(pointer) for x in (a, b, c))
+                _function(
+                    row_major, no_trans, no_trans, m, n, k, 1.0, a_, k, b_, n, 0.0, c_, n
+                )  # fmt: skip
+                return c
+
+            return dgemm
+    return None
