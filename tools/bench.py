@@ -85,7 +85,8 @@ def notebook_seconds(path: Path) -> tuple[float, str]:
         try:
             client.execute()
         except Exception as error:  # report and go on: one broken notebook must not hide others
-            return time.perf_counter() - start, f"{type(error).__name__}: {str(error)[:200]}"
+            name = getattr(error, "ename", None) or type(error).__name__
+            return time.perf_counter() - start, f"{name}: {getattr(error, 'evalue', error)}"[:200]
         return time.perf_counter() - start, ""
 
 
@@ -97,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-notebooks", action="store_true")
     parser.add_argument("notebooks", nargs="*", help="default: notebooks/*.ipynb")
     args = parser.parse_args(argv)
+    for name, minimum in (("gemm_n", 16), ("stream_n", 1024), ("rounds", 1)):
+        if getattr(args, name) < minimum:
+            parser.error(f"--{name.replace('_', '-')} must be at least {minimum}")
 
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)  # each line as soon as it is measured
     print(backend.describe_machine())
     cpu = hardware.cpu_info()
     clock = cpuclock.measure_clock()
