@@ -7,7 +7,11 @@ the operating system and estimates the peak FLOP/s as
     FLOPs per cycle per core = (vector bits / element bits) x 2 (an FMA counts two) x FMA units.
 
 The estimate states its assumptions (clock and FMA units are not always readable), so treat it
-as an upper bound to compare measurements with, not a datasheet figure.
+as an upper bound to compare measurements with, not a datasheet figure. The clock the operating
+system reports is often not the one the cores run at (a VM shows a fixed reference frequency, a
+busy core turbo-boosts), so :func:`cpu_peak` puts the peak at the clock
+:mod:`aicompute.cpuclock` measures, the nominal figure beside it, and reports a rate above it as
+an error (:meth:`CpuPeak.judge`).
 :func:`datasheet` returns the curated table ``hardware.csv`` of vendor figures (one row per
 processor, each with its source), and :func:`lookup` finds the row for a detected GPU's name.
 """
