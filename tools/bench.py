@@ -4,7 +4,8 @@ machine's physical limit, measured in one run on the machine at hand (`make benc
 Prints, with the machine, its measured clock and the BLAS kernel in use:
   * our NumPy STREAM kernels / the compiled C STREAM (best of each, alternating rounds);
   * our GEMM (numpy.matmul) / the BLAS's own cblas_dgemm called directly;
-  * our GEMM / the FP64 peak at the clock measured with all cores busy;
+  * our GEMM / the FP64 peak at the clock measured with all cores busy, and a one-thread GEMM
+    timed by its CPU time / the one-core peak (steadier on a machine shared with other work);
   * each chapter notebook's execution time (copies executed in a temporary folder).
 Each ratio is printed beside its target. Timings on a shared machine are noisy; run it on a
 quiet one before reading much into a miss.
@@ -15,6 +16,7 @@ Usage: python tools/bench.py [--gemm-n 4096] [--rounds 3] [--no-notebooks] [note
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -67,6 +69,26 @@ def gemm_rates(n: int, rounds: int) -> tuple[float, float | None]:
             timing = benchmark(lambda: direct(a, b, c), repeat=3, warmup=1, device="cpu")
             theirs = max(theirs, flops / timing.best)
     return ours, (theirs if direct is not None else None)
+
+
+def one_thread_gemm_cpu_time(n: int, repeat: int = 5) -> float:
+    """Best FLOP/s of a one-thread numpy.matmul timed by the thread's CPU time.
+
+    With one thread OpenBLAS computes in the calling thread, so its CPU time excludes the time
+    slices other programs took: on a shared machine this is the rate while the core was ours.
+    """
+    rng = np.random.default_rng(1)
+    a, b = rng.random((n, n)), rng.random((n, n))
+    c = np.empty((n, n))
+    np.matmul(a, b, out=c)  # warm-up
+    best = 0.0
+    for _ in range(repeat):
+        start = time.thread_time()
+        np.matmul(a, b, out=c)
+        elapsed = time.thread_time() - start
+        if elapsed > 0:
+            best = max(best, 2 * n**3 / elapsed)
+    return best
 
 
 def notebook_seconds(path: Path) -> tuple[float, str]:
@@ -147,6 +169,18 @@ def main(argv: list[str] | None = None) -> int:
         )
     if peak.nominal:
         print(f"  (at the nominal clock the peak would be {peak.nominal / 1e9:.1f} GFLOP/s)")
+    backend.set_cpu_threads(1)
+    try:
+        one = one_thread_gemm_cpu_time(min(args.gemm_n, 2048))
+    finally:
+        backend.set_cpu_threads(info.threads or os.cpu_count() or 1)
+    core = hardware.cpu_peak(clock, cpu, bits=64, cores=1)
+    share = one / core.measured
+    label = f"GEMM 1 thread, CPU time: {one / 1e9:.1f} / {core.measured / 1e9:.1f}"
+    verdict = _mark(share, target) if native else "(target: native kernel only)"
+    if core.exceeded_by(one):
+        verdict = "ERROR: above the one-core peak at the measured clock"
+    print(f"{label:<44}{share:>10.3f}{target:>9.2f}  {verdict}")
 
     if args.no_notebooks:
         return 0
