@@ -48,8 +48,8 @@ test: lint unit notebooks labs book-check workflows
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests tools notebooks labs _ext
-	$(BIN)/ruff format --check src tests tools notebooks labs _ext
+	$(BIN)/ruff check src tests tools notebooks labs
+	$(BIN)/ruff format --check src tests tools notebooks labs
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
