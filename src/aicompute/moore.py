@@ -431,7 +431,9 @@ def _twenty_year_factor_finding(claim: Claim) -> Finding:
         f"{min(whole.years):.0f}-{min(modern.years) - 1:.0f} at one FLOP per cycle (doubling "
         f"every {whole.doubling_months:.1f} months). Without them, {min(modern.years):.0f}-"
         f"{max(modern.years):.0f} gives {ours_m:,.0f}x (CI {low_m:,.0f}-{high_m:,.0f}x). "
-        f"{claim.reported:,.0f}x is inside {sum(inside)} of these 2 intervals. The law itself gives {growth_factor(18, years):,.0f}x at 18 months (the "
+        f"{claim.reported:,.0f}x is inside {sum(inside)} of these 2 intervals. Other measures: "
+        f"transistors per chip {transistor_fit().factor_over(years):,.0f}x (fit), TOP500 #1 "
+        f"{first}-{last} {_top500_rank1(f'{last}-06') / _top500_rank1(f'{first}-06'):,.0f}x. The law itself gives {growth_factor(18, years):,.0f}x at 18 months (the "
         f"report's reading), {growth_factor(24, years):,.0f}x at 24",
     )
 
