@@ -418,6 +418,7 @@ def _twenty_year_factor_finding(claim: Claim) -> Finding:
     whole, modern = window_peak_fit(), window_peak_fit(x87=False)
     (ours, low, high), (ours_m, low_m, high_m) = map(factor_and_interval, (whole, modern))
     inside = [lo <= claim.reported <= hi for lo, hi in ((low, high), (low_m, high_m))]
+    top500 = _top500_rank1(f"{last}-06") / _top500_rank1(f"{first}-06")
     verdict = (
         Verdict.HOLDS if all(inside) else Verdict.ROUGHLY if any(inside) else Verdict.DOES_NOT_HOLD
     )
@@ -433,8 +434,9 @@ def _twenty_year_factor_finding(claim: Claim) -> Finding:
         f"{max(modern.years):.0f} gives {ours_m:,.0f}x (CI {low_m:,.0f}-{high_m:,.0f}x). "
         f"{claim.reported:,.0f}x is inside {sum(inside)} of these 2 intervals. Other measures: "
         f"transistors per chip {transistor_fit().factor_over(years):,.0f}x (fit), TOP500 #1 "
-        f"{first}-{last} {_top500_rank1(f'{last}-06') / _top500_rank1(f'{first}-06'):,.0f}x. The law itself gives {growth_factor(18, years):,.0f}x at 18 months (the "
-        f"report's reading), {growth_factor(24, years):,.0f}x at 24",
+        f"{first}-{last} {top500:,.0f}x. The law itself gives "
+        f"{growth_factor(18, years):,.0f}x at 18 months (the report's reading), "
+        f"{growth_factor(24, years):,.0f}x at 24",
     )
 
 
