@@ -122,4 +122,11 @@ def test_audit_is_complete_and_deterministic():
     assert verdicts["ch6.evaluation-30-gflop"] is Verdict.DOES_NOT_HOLD
     assert verdicts["ch6.deep-blue-rank-259"] is Verdict.HOLDS
     assert verdicts["ch6.watson-80-tflops"] is Verdict.MISLEADING
+    # Watson's rank: the list never names it, the listed cluster's clock differs
+    assert verdicts["ch6.watson-rank-192"] is Verdict.UNCHECKABLE
+    # ranks are judged as ranks: 328, not 382, but rank 382's Rmax is within "about 300"
+    assert verdicts["ch6.alphago-rank-382"] is Verdict.ROUGHLY
+    # the 80 minutes are the GPUs' 30-s budget on the CPU; the 100,000 is judged elsewhere
+    assert verdicts["ch6.search-on-pc-80-minutes"] is Verdict.ROUGHLY
+    assert verdicts["ch6.100k-positions-in-30s"] is Verdict.DOES_NOT_HOLD
     assert all(f.claim.chapter == 6 for f in first)
