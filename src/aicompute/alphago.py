@@ -883,13 +883,19 @@ def _deep_blue_flops_finding(claim: Claim) -> Finding:
     )
 
 
+def _clock_ghz(text: str) -> float:
+    """The clock a system description states, e.g. 3.86 from "Power7 3.86 GHz"."""
+    match = re.search(r"(\d+(?:\.\d+)?)\s*GHz", text)
+    if match is None:
+        raise ValueError(f"no clock in GHz in {text!r}")
+    return float(match.group(1))
+
+
 @audits("ch6.watson-rank-192")
 def _watson_rank_finding(claim: Claim) -> Finding:
     watson = _watson()
-    listed_ghz = float(re.search(r"([\d.]+) GHz", watson["computer"]).group(1))
-    described_ghz = float(
-        re.search(r"([\d.]+)GHz", claims.get("ch6.watson-80-tflops").korean).group(1)
-    )
+    listed_ghz = _clock_ghz(watson["computer"])
+    described_ghz = _clock_ghz(claims.get("ch6.watson-80-tflops").korean)
     return check(
         claim,
         float(watson["rank"]),
