@@ -40,11 +40,15 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "alphago",
         "survey",
         "report_facts",
+        "compute_trends",
+        "distributed",
     ),
     "lab": (
         "gpulab_blas",
         "gpulab_conv",
         "gpulab_pcie",
         "gpulab_roofline",
+        "expected",
+        "gpulab_ddp",
     ),
 }
