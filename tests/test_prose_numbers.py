@@ -58,6 +58,13 @@ ALLOWED: dict[str, dict[str, str]] = {
         "21": "19 + 2 × 1: the board padded for the 3×3 layers",
         "69,312": "192 × 361, the outputs of one layer (the number the report's D also has)",
     },
+    "08_scale_out": {
+        "176": "the paper's GPU count, cited in the sentence (also chapter 6's table)",
+        "1,202": "the paper's CPU count, cited in the sentence",
+        "3,882,793": "the policy network's weights, counted in chapter 6; not yet printed here",
+        "2.8": "chapter 6's computed GFLOP per evaluation, recalled",
+        "38": "the Llama 3 paper's measured share of BF16 peak, cited in the paragraph",
+    },
     "07_survey": {
         "14.2": "the report's printed mean and 1,009 / 71, the division the sentence shows",
         "14.0": "1,009 / 72, the division the sentence shows",
@@ -118,6 +125,8 @@ def prose_numbers(markdown: str) -> list[tuple[str, float, float, str]]:
     for match in _NUMBER.finditer(text):
         start, end = match.span()
         before, after = text[max(0, start - 25) : start], text[end : end + 2]
+        if re.match(r"\.\d", after):
+            continue  # a dotted address or version (127.0.0.1, 12.4.1)
         if re.search(r"[A-Za-z][-.]?$", before) or re.match(r"[A-Za-z가-힣]", after):
             if not re.match(
                 r"(x|×|s\b|ms|GB|TB|MB|KB|kB|GHz|MHz|W\b|nm|th|st|nd|rd|M\b|G\b|T\b|P\b|k\b)", after

@@ -621,7 +621,7 @@ def _memory_growth_finding(claim: Claim) -> Finding:
     # Exponential vs linear growth, decided on a consistent series of flagship GPUs.
     table = _datasheet()
     gpu_rows = table[table["kind"] == "gpu"]
-    flagships = gpu_rows[gpu_rows["name"].isin(FLAGSHIP_GPUS)]
+    flagships = gpu_rows[gpu_rows["name"].isin(FLAGSHIP_GPUS)].sort_values("year")
     if len(flagships) < 3:
         raise ValueError("the datasheet needs three or more of FLAGSHIP_GPUS")
     series, mixed = bandwidth_growth_fits(flagships), bandwidth_growth_fits(gpu_rows)
