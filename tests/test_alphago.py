@@ -130,3 +130,17 @@ def test_audit_is_complete_and_deterministic():
     assert verdicts["ch6.search-on-pc-80-minutes"] is Verdict.ROUGHLY
     assert verdicts["ch6.100k-positions-in-30s"] is Verdict.DOES_NOT_HOLD
     assert all(f.claim.chapter == 6 for f in first)
+
+
+def test_a_rank_is_judged_through_the_rmax_behind_it():
+    from aicompute import claims
+
+    claim = claims.get("ch6.alphago-rank-382")
+    rank = alphago.rank_for(300e3, "2015-11")
+    # "about 300" covers rank 382's 269.2 TFLOP/s; a figure printed as 300.0 would not
+    loose = alphago._rank_finding(claim, rank, "2015-11", "300", "TFLOP/s", "test")
+    exact = alphago._rank_finding(claim, rank, "2015-11", "300.0", "TFLOP/s", "test")
+    same = alphago._rank_finding(claim, 382, "2015-11", "300.0", "TFLOP/s", "test")
+    assert loose.verdict is Verdict.ROUGHLY
+    assert exact.verdict is Verdict.DOES_NOT_HOLD
+    assert same.verdict is Verdict.HOLDS
