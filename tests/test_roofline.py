@@ -301,3 +301,12 @@ def test_audit_on_the_real_datasheet() -> None:
     assert len(findings) == 8
     ridge = {f.claim.id: f for f in findings}["ch3.ridge-from-ratio"].ours
     assert 3 < ridge < 12  # P100 PCIe FP64: about 4.7 TFLOP/s over 732 GB/s
+
+
+def test_bandwidth_growth_fits_scores_both_models_on_one_scale() -> None:
+    years = pd.DataFrame({"year": [2010, 2012, 2014, 2016], "mem_bw_gbs": [100, 200, 400, 800]})
+    fits = roofline.bandwidth_growth_fits(years)
+    assert fits["exponential"] == pytest.approx(1.0)
+    assert fits["linear"] < fits["exponential"]
+    with pytest.raises(ValueError, match="three processors"):
+        roofline.bandwidth_growth_fits(years.head(2))
