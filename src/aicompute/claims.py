@@ -472,6 +472,8 @@ def _claim_html(finding: Finding, *, fold_note: bool) -> str:
     claim, verdict = finding.claim, finding.verdict
     reported, ours = _numbers(finding)
     difference = _difference_text(finding)
+    if difference:
+        difference = f"<div class='aicompute-claim-diff'>{html.escape(difference)}</div>"
     why = ""
     if finding.note:
         state = "" if fold_note else " open"
@@ -490,8 +492,7 @@ def _claim_html(finding: Finding, *, fold_note: bool) -> str:
         "<dl class='aicompute-claim-numbers'>"
         f"<div><dt>Report</dt><dd>{html.escape(reported)}</dd></div>"
         f"<div class='aicompute-claim-ours'><dt>Ours</dt><dd>{html.escape(ours)}</dd></div>"
-        + (f"<div class='aicompute-claim-diff'>{html.escape(difference)}</div>" if difference else "")
-        + "</dl><blockquote class='aicompute-claim-quote'>"
+        f"{difference}</dl><blockquote class='aicompute-claim-quote'>"
         f"<p lang='ko'>{html.escape(claim.korean)}</p>"
         f"<p lang='en'>“{html.escape(claim.english)}”</p></blockquote>"
         f"{why}</article>"
@@ -646,9 +647,7 @@ class Ledger:
         )
         sections = []
         for chapter, findings in self.by_chapter.items():
-            counts = ", ".join(
-                f"{n} {verdict}" for verdict, n in _counts(findings).items() if n
-            )
+            counts = ", ".join(f"{n} {verdict}" for verdict, n in _counts(findings).items() if n)
             cards = AuditTable(findings, fold_notes=True).cards_html()
             sections.append(
                 f"<section class='aicompute-ledger-chapter' id='ledger-ch{chapter}'>"
