@@ -6,6 +6,8 @@
   CDN, are left out of every page.
 - Launch buttons (Colab, download as notebook) appear only on pages whose source is a notebook.
 - The "Open in Colab" badge image is served from ``_static`` instead of Colab's site.
+- The theme starts in "auto" mode (light or dark as the reader's system says) instead of
+  logging a console error on a reader's first visit.
 """
 
 from __future__ import annotations
@@ -80,7 +82,13 @@ def trim_page(
         ]
 
 
+def default_theme_mode(app: Sphinx, config: Any) -> None:
+    """Give the theme a mode to start in (pydata-sphinx-theme's ``default_mode``)."""
+    config.html_theme_options.setdefault("default_mode", "auto")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", default_theme_mode)
     app.connect("doctree-resolved", local_colab_badge)
     # After sphinx-book-theme has added its launch buttons (priority 501).
     app.connect("html-page-context", trim_page, priority=900)

@@ -37,7 +37,7 @@ MODES = {
 PROCESS_WORDS = [
     re.compile(r"\bnbval\b", re.IGNORECASE),
     re.compile(r"\bpytest\b", re.IGNORECASE),
-    re.compile(r"\bCI\b"),
+    re.compile(r"(?<!%)(?<!% )\bCI\b"),  # not a confidence interval ("95% CI")
     re.compile(r"\bTODO\b"),
     re.compile(r"\bFIXME\b"),
     re.compile(r"\bcontinuous integration\b", re.IGNORECASE),
@@ -125,6 +125,7 @@ def _pages() -> list[str]:
         str(p.relative_to(HTML))
         for p in HTML.rglob("*.html")
         if not any(part.startswith("_") for part in p.relative_to(HTML).parts)
+        and 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")[:500]  # a redirect
     )
 
 
