@@ -83,8 +83,9 @@ def trim_page(
 
 
 def default_theme_mode(app: Sphinx, config: Any) -> None:
-    """Give the theme a mode to start in (pydata-sphinx-theme's ``default_mode``)."""
-    config.html_theme_options.setdefault("default_mode", "auto")
+    """Give the theme a mode to start in (pydata-sphinx-theme reads ``default_mode`` from the
+    HTML context)."""
+    config.html_context.setdefault("default_mode", "auto")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
