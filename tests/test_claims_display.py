@@ -59,6 +59,7 @@ def test_each_claim_is_one_card_with_verdict_words_numbers_and_why() -> None:
     cards = re.findall(r"<article class='aicompute-claim [^']*'", rendered)
     assert len(cards) == 2
     assert "verdict-does-not-hold" in cards[0] and "verdict-misleading" in cards[1]
+    assert "no-numbers" in cards[1] and rendered.count("<dt>Report</dt>") == 1
     assert "✗</span> does not hold" in rendered and "!</span> misleading" in rendered
     assert "저장 용량은 1,837 TB" in rendered and "storage is 1,837 TB" in rendered
     assert "ours is 2 % higher" in rendered

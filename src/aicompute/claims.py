@@ -441,7 +441,7 @@ def _difference_text(finding: Finding) -> str:
     if ratio is None or finding.ours_text:
         return ""
     if ratio == 1:
-        return "the same"
+        return "same as the report"
     if 0.5 <= ratio <= 2:
         percent = abs(ratio - 1) * 100
         shown = f"{percent:.2g}" if percent < 10 else f"{percent:.0f}"
@@ -474,6 +474,15 @@ def _claim_html(finding: Finding, *, fold_note: bool) -> str:
     difference = _difference_text(finding)
     if difference:
         difference = f"<div class='aicompute-claim-diff'>{html.escape(difference)}</div>"
+    numbers = ""
+    if claim.reported is not None:
+        numbers += f"<div><dt>Report</dt><dd>{html.escape(reported)}</dd></div>"
+    if finding.ours is not None or finding.ours_text:
+        numbers += (
+            f"<div class='aicompute-claim-ours'><dt>Ours</dt><dd>{html.escape(ours)}</dd></div>"
+        )
+    if numbers:
+        numbers = f"<dl class='aicompute-claim-numbers'>{numbers}{difference}</dl>"
     why = ""
     if finding.note:
         state = "" if fold_note else " open"
@@ -482,17 +491,15 @@ def _claim_html(finding: Finding, *, fold_note: bool) -> str:
             f"<p>{html.escape(finding.note)}</p></details>"
         )
     return (
-        f"<article class='aicompute-claim verdict-{_slug(verdict)}' "
+        f"<article class='aicompute-claim verdict-{_slug(verdict)}"
+        f"{'' if numbers else ' no-numbers'}' "
         f"id='claim-{html.escape(claim.id)}'>"
         "<header class='aicompute-claim-head'>"
         f"<span class='aicompute-verdict' style='background:{_VERDICT_BACKGROUND[verdict]}'>"
         f"<span aria-hidden='true'>{verdict.symbol}</span> {html.escape(verdict.value)}</span>"
         f"<span class='aicompute-claim-source'>{html.escape(claim.source)}</span>"
         f"<span class='aicompute-claim-id'>{html.escape(claim.id)}</span></header>"
-        "<dl class='aicompute-claim-numbers'>"
-        f"<div><dt>Report</dt><dd>{html.escape(reported)}</dd></div>"
-        f"<div class='aicompute-claim-ours'><dt>Ours</dt><dd>{html.escape(ours)}</dd></div>"
-        f"{difference}</dl><blockquote class='aicompute-claim-quote'>"
+        f"{numbers}<blockquote class='aicompute-claim-quote'>"
         f"<p lang='ko'>{html.escape(claim.korean)}</p>"
         f"<p lang='en'>“{html.escape(claim.english)}”</p></blockquote>"
         f"{why}</article>"
@@ -607,8 +614,8 @@ class Ledger:
 
     def _summary_html(self) -> str:
         head = "".join(
-            f"<th scope='col'><span aria-hidden='true'>{v.symbol}</span> {html.escape(v.value)}"
-            "</th>"
+            f"<th scope='col' title='{html.escape(v.value)}'>{v.symbol} "
+            f"<span class='aicompute-word'>{html.escape(v.value)}</span></th>"
             for v in Verdict
         )
         rows = []
