@@ -32,6 +32,7 @@ def make_claim(claim_id: str = "ch0.card", chapter: int = 0, **overrides) -> Cla
         (1837.0, 1873.0, ("1,837 TB", "1,873 TB")),  # a digit swap stays visible
         (1837.0, 1837.0, ("1,837 TB", "1,837 TB")),  # equal numbers print alike
         (18.0, 18.2, ("18.0 TB", "18.2 TB")),
+        (51.0, 153.0, ("51 TB", "153 TB")),  # whole numbers without decimals
         (0.5, 0.49999, ("0.50000 TB", "0.49999 TB")),
         (93.0, 93.01, ("93.00 TB", "93.01 TB")),
         (1.0, 1.0000001, ("1.00000 TB", "1.00000 TB")),  # at most six digits

@@ -429,10 +429,27 @@ def _ours_text(finding: Finding, digits: int = _MIN_DIGITS) -> str:
     return format_number(finding.ours, finding.claim.unit, digits)
 
 
+def _is_whole(value: float | None) -> bool:
+    return value is None or (abs(value) < 1e15 and value == round(value))
+
+
+def _whole_text(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{round(value):,} {unit}".strip()
+
+
 def _numbers(finding: Finding) -> tuple[str, str]:
-    """The report's number and ours, printed at the precision that shows their difference."""
-    digits = comparison_digits(finding.claim.reported, finding.ours)
-    return _reported_text(finding.claim, digits), _ours_text(finding, digits)
+    """The report's number and ours, printed at the precision that shows their difference.
+
+    Whole numbers (counts, mostly) print without decimals: 51 firms against 153, not 51.0.
+    """
+    claim, ours = finding.claim, finding.ours
+    if claim.reported is not None and _is_whole(claim.reported) and _is_whole(ours):
+        return (
+            _whole_text(claim.reported, claim.unit),
+            finding.ours_text or _whole_text(ours, claim.unit),
+        )
+    digits = comparison_digits(claim.reported, ours)
+    return _reported_text(claim, digits), _ours_text(finding, digits)
 
 
 def _difference_text(finding: Finding) -> str:
@@ -501,9 +518,14 @@ def _claim_html(finding: Finding, *, fold_note: bool) -> str:
         f"<span class='aicompute-claim-id'>{html.escape(claim.id)}</span></header>"
         f"{numbers}<blockquote class='aicompute-claim-quote'>"
         f"<p lang='ko'>{html.escape(claim.korean)}</p>"
-        f"<p lang='en'>“{html.escape(claim.english)}”</p></blockquote>"
+        f"<p lang='en'>{html.escape(_quoted(claim.english))}</p></blockquote>"
         f"{why}</article>"
     )
+
+
+def _quoted(text: str) -> str:
+    """Our translation in quotation marks, unless it brings its own."""
+    return text if text[:1] in "\"“'‘" else f"“{text}”"
 
 
 class AuditTable:
