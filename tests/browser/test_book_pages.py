@@ -72,6 +72,28 @@ async () => {
     problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} px wide `
                   + `in a ${width} px window (widest: ${wide.join(', ')})`);
   }
+  // Content pushed past the right edge where nothing lets the reader scroll to it (a parent
+  // that hides overflow clips it silently). Own scroll containers (code, wide tables) are fine.
+  const cut = [];
+  const article = document.querySelector('article') || document.querySelector('main');
+  for (const e of article ? article.querySelectorAll('*') : []) {
+    if (e.closest('mjx-assistive-mml')) continue;  // for screen readers, clipped on purpose
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let scrollable = false;
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const overflow = getComputedStyle(a).overflowX;
+      if ((overflow === 'auto' || overflow === 'scroll')
+          && a.getBoundingClientRect().right <= width + 1) { scrollable = true; break; }
+    }
+    if (!scrollable && !cut.some(c => c.contains(e))) cut.push(e);
+  }
+  if (cut.length) {
+    const name = e => e.tagName.toLowerCase() + (typeof e.className === 'string' && e.className
+      ? '.' + e.className.trim().split(/\\s+/).slice(0, 2).join('.') : '');
+    problems.push(`${cut.length} element(s) cut off at the right edge: `
+                  + cut.slice(0, 3).map(name).join(', '));
+  }
   const clipping = e => {
     for (let a = e.parentElement; a; a = a.parentElement) {
       const overflow = getComputedStyle(a).overflowX;
@@ -242,3 +264,27 @@ def page_problems(context, base: str, path: str, mode: str) -> list[str]:
 def test_page_reads_well(site: str, contexts: dict, path: str, mode: str) -> None:
     problems = page_problems(contexts[mode], site, path, mode)
     assert not problems, f"{path} at {mode}:\n  " + "\n  ".join(dict.fromkeys(problems))
+
+
+def test_ledger_filter_shows_only_failing_claims(site: str, contexts: dict) -> None:
+    """The ledger's filter (CSS only) leaves exactly the claims that do not hold or mislead."""
+    path = "chapters/claims_ledger.html"
+    if not (HTML / path).is_file():
+        pytest.fail(f"the book has no {path}")
+    page = contexts["phone"].new_page()
+    try:
+        page.goto(site + path, wait_until="load")
+        visible = "[...document.querySelectorAll('.aicompute-claim')].filter(c => c.offsetParent)"
+        total = page.evaluate(f"{visible}.length")
+        failing = page.evaluate(
+            "document.querySelectorAll('.aicompute-claim.verdict-does-not-hold,"
+            " .aicompute-claim.verdict-misleading').length"
+        )
+        page.click("label[for=aicompute-show-failing]")
+        shown = page.evaluate(f"{visible}.map(c => c.className)")
+        assert total > 0 and len(shown) == failing
+        assert all("does-not-hold" in c or "misleading" in c for c in shown)
+        page.click("label[for=aicompute-show-all]")
+        assert page.evaluate(f"{visible}.length") == total
+    finally:
+        page.close()
