@@ -14,13 +14,14 @@ export PYTHONHASHSEED := 0
 # configuration here has it), point pip at PyTorch's CPU wheel index, as the GitHub workflows
 # do: PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu make test
 
-.PHONY: help venv book book-fast test lint unit notebooks labs book-check browser workflows lock outputs clean
+.PHONY: help venv book book-fast test lint unit notebooks labs book-check browser workflows lock outputs student clean
 
 help:
 	@echo "make book      build the HTML book in _build/html (creates .venv first)"
 	@echo "make test      lint, unit tests, notebooks and labs, book build, browser test, workflow check"
 	@echo "make browser   open every page of the built book in Chromium (1280 px, 390 px, dark)"
 	@echo "make outputs   re-execute every notebook in place (stored outputs are the source of truth)"
+	@echo "make student   rewrite the student copies (student/: no solutions, no outputs) that Colab opens"
 	@echo "make lock      re-resolve pyproject.toml's ranges into requirements.lock and environment.yml"
 	@echo "make clean     remove the build and the virtual environment"
 
@@ -69,6 +70,10 @@ workflows: $(STAMP)
 
 outputs: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb labs/*.ipynb
+	$(BIN)/python tools/student_copies.py
+
+student: $(STAMP)
+	$(BIN)/python tools/student_copies.py
 
 lock:
 	rm -rf .lock-venv

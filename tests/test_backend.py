@@ -157,3 +157,18 @@ def test_cuda_precision_support_without_gpu_and_bad_input(monkeypatch) -> None:
     assert not backend.cuda_precision_support("fp32").usable
     with pytest.raises(ValueError, match="precision"):
         backend.cuda_precision_support("fp8")
+
+
+def test_set_cpu_threads_sets_every_library() -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        counts = backend.set_cpu_threads(1)
+        assert counts["torch"] == 1 and torch.get_num_threads() == 1
+        assert all(value == 1 for value in counts.values())
+    finally:
+        backend.set_cpu_threads(before)
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError):
+            backend.set_cpu_threads(bad)

@@ -199,12 +199,13 @@ def test_audit_registered_and_verdicts():
     assert claims.audit_table(findings).counts()["holds"] == 3
 
 
-def test_audit_reacts_to_the_datasheet():
+def test_audit_reacts_to_the_datasheet(monkeypatch):
     """A K40 with far more bandwidth would make GEMV compute-bound: the verdict must change."""
     from aicompute import hardware
 
     table = hardware.datasheet().copy()
     table.loc[table["name"].str.contains("K40"), "mem_bw_gbs"] = 1e5
-    verdicts = {f.claim.id: f.verdict for f in blas.audit(table)}
+    monkeypatch.setattr(hardware, "datasheet", lambda: table)
+    verdicts = {f.claim.id: f.verdict for f in blas.audit()}
     assert verdicts["ch4.blas12-low-blas3-high"] is Verdict.DOES_NOT_HOLD
     assert verdicts["ch4.training-blas3-uses-peak"] is Verdict.HOLDS

@@ -9,12 +9,13 @@ from aicompute.claims import Claim, Verdict, check
 
 
 @pytest.fixture(autouse=True)
-def isolated_registry():
-    """Claims registered by a test disappear after it, so the book's registry stays clean."""
-    saved = dict(claims._REGISTRY)
+def isolated_audits():
+    """Audit functions bound by a test disappear after it, so the book's registry stays clean."""
+    claims._import_package()
+    saved = dict(claims._AUDITS)
     yield
-    claims._REGISTRY.clear()
-    claims._REGISTRY.update(saved)
+    claims._AUDITS.clear()
+    claims._AUDITS.update(saved)
 
 
 def make_claim(**overrides) -> Claim:
@@ -64,10 +65,13 @@ def test_qualitative_claim_without_verdict_is_refused() -> None:
     "bad",
     [
         {"id": "no-dot"},
-        {"chapter": 9},
+        {"id": "ch1.wrong-chapter"},
+        {"chapter": -1},
+        {"chapter": 1.0},
         {"korean": " "},
         {"reported": float("nan")},
         {"rel_tol": 0.5, "rough_tol": 0.1},
+        {"rough_tol": float("inf")},
     ],
 )
 def test_malformed_claims_raise(bad: dict) -> None:
@@ -75,14 +79,73 @@ def test_malformed_claims_raise(bad: dict) -> None:
         make_claim(**bad)
 
 
-def test_register_rejects_conflicting_duplicate() -> None:
-    claim = claims.register(make_claim(id="ch0.registry-test"))
-    assert claims.register(make_claim(id="ch0.registry-test")) == claim  # same content: fine
-    with pytest.raises(ValueError, match="already registered"):
-        claims.register(make_claim(id="ch0.registry-test", reported=12.0))
-    assert claims.get("ch0.registry-test") is claim
+def test_any_chapter_number_works() -> None:
+    assert make_claim(id="ch12.later-chapter", chapter=12).chapter == 12
+
+
+def test_claims_come_from_the_chapter_tables() -> None:
+    claim = claims.get("ch2.vector-add-intensity")
+    assert claim.chapter == 2 and claim.reported == pytest.approx(1 / 16)
+    assert claim.source.startswith("<표 2-1>")
+    assert [c.id for c in claims.registered(2)][0] == "ch2.recurrence-not-parallel"
+    assert 2 in claims.chapters()
     with pytest.raises(ValueError, match="no claim"):
         claims.get("ch0.does-not-exist")
+
+
+def test_printed_tolerance_is_half_the_last_digit() -> None:
+    assert claims.printed_tolerance("48.5") == pytest.approx(0.05 / 48.5, abs=1e-8)
+    assert claims.printed_tolerance("215") == pytest.approx(0.5 / 215, abs=1e-8)
+    assert claims.printed_tolerance("100000") == pytest.approx(1e-4, abs=1e-8)
+
+
+def test_detail_reads_extra_columns() -> None:
+    claim = make_claim(details=(("firms", "31"),))
+    assert claim.detail("firms") == "31"
+    with pytest.raises(ValueError, match="no column"):
+        claim.detail("revenue")
+
+
+@pytest.fixture
+def extra_claim(monkeypatch) -> Claim:
+    """A claim of chapter 2 that only this test knows, with no audit yet."""
+    claim = make_claim(id="ch2.test-only-claim", chapter=2)
+    registry = {**claims._registry(), claim.id: claim}
+    monkeypatch.setattr(claims, "_registry", lambda: registry)
+    return claim
+
+
+def test_one_audit_per_claim(extra_claim: Claim) -> None:
+    with pytest.raises(ValueError, match="without an audit function"):
+        claims.audit_chapter(2)
+
+    @claims.audits(extra_claim.id)
+    def first(claim: Claim):
+        return check(claim, 18.0)
+
+    assert claims.audit_chapter(2)[-1].claim is extra_claim
+    with pytest.raises(ValueError, match="already has an audit"):
+
+        @claims.audits(extra_claim.id)
+        def second(claim: Claim):
+            return check(claim, 18.0)
+
+    with pytest.raises(ValueError, match="no claim"):
+        claims.audits("ch2.not-in-any-table")
+
+
+def test_an_audit_must_return_its_own_finding(extra_claim: Claim) -> None:
+    @claims.audits(extra_claim.id)
+    def wrong(claim: Claim):
+        return check(claims.get("ch2.vector-add-intensity"), 1 / 16)
+
+    with pytest.raises(ValueError, match="must return that claim"):
+        claims.audit_chapter(2)
+
+
+def test_check_refuses_what_is_not_a_claim() -> None:
+    with pytest.raises(TypeError, match="Claim or a claim id"):
+        check(3.0, 1.0)
 
 
 def test_non_finite_ours_is_refused() -> None:
@@ -135,9 +198,7 @@ def test_format_number_rejects_bad_input() -> None:
         claims.format_number(1.0, digits=0)
 
 
-def test_every_registered_claim_is_audited_once() -> None:
+def test_every_claim_has_exactly_one_audit() -> None:
     """The appendix ledger gathers every claim; a claim nobody audits must fail the build."""
     findings = claims.all_findings()
-    ids = [f.claim.id for f in findings]
-    assert len(ids) == len(set(ids))
-    assert {c.id for c in claims.registered()} == set(ids)
+    assert [f.claim.id for f in findings] == [c.id for c in claims.registered()]

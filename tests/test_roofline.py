@@ -249,8 +249,14 @@ def test_ridge_history_and_figures() -> None:
     plt.close("all")
 
 
-def test_audit_on_a_report_like_table() -> None:
-    findings = roofline.audit(_report_like_table())
+def _audit_on(monkeypatch: pytest.MonkeyPatch, table: pd.DataFrame) -> list:
+    """The chapter-3 findings recomputed from ``table`` in place of the shared datasheet."""
+    monkeypatch.setattr(roofline, "_datasheet", lambda: table)
+    return roofline.audit()
+
+
+def test_audit_on_a_report_like_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    findings = _audit_on(monkeypatch, _report_like_table())
     by_id = {f.claim.id: f for f in findings}
     assert len(by_id) == len(findings) == 8
     assert all(f.claim.chapter == 3 for f in findings)
@@ -263,16 +269,16 @@ def test_audit_on_a_report_like_table() -> None:
     assert by_id["ch3.spmv-memory-bound"].verdict.value == "holds"
 
 
-def test_audit_verdicts_follow_the_data() -> None:
+def test_audit_verdicts_follow_the_data(monkeypatch: pytest.MonkeyPatch) -> None:
     """A table where SpMV would be compute-bound must not keep the 'holds' verdict."""
     table = _report_like_table()
     table["mem_bw_gbs"] = table["mem_bw_gbs"] * 100  # ridges fall below 0.25 FLOP/byte
-    by_id = {f.claim.id: f for f in roofline.audit(table)}
+    by_id = {f.claim.id: f for f in _audit_on(monkeypatch, table)}
     assert by_id["ch3.spmv-memory-bound"].verdict.value != "holds"
     # compute outgrowing bandwidth (peaks x 2^(year - 2013)) makes the claim misleading instead
     lagging = _report_like_table()
     lagging["fp32_tflops"] = lagging["fp32_tflops"] * 2.0 ** (lagging["year"] - 2013)
-    verdicts = {f.claim.id: f.verdict.value for f in roofline.audit(lagging)}
+    verdicts = {f.claim.id: f.verdict.value for f in _audit_on(monkeypatch, lagging)}
     assert verdicts["ch3.memory-grew-linearly"] == "misleading"
     assert by_id["ch3.one-sixteenth-low-everywhere"].verdict.value == "does not hold"
 

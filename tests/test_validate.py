@@ -26,3 +26,30 @@ def test_too_small_is_refused_with_the_bound() -> None:
         validate.positive_integer("batch", 0)
     with pytest.raises(ValueError, match="size must be at least 2, got 1"):
         validate.positive_integer("size", 1, minimum=2)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), "1.0", None, True])
+def test_finite_number_refuses_non_finite_and_non_numbers(bad) -> None:
+    with pytest.raises(ValueError, match="x must be"):
+        validate.finite_number("x", bad)
+
+
+def test_finite_and_positive_numbers_pass() -> None:
+    assert validate.finite_number("x", np.float32(1.5)) == 1.5
+    assert validate.positive_number("rate", 2) == 2.0
+    assert validate.positive_number("time", 0, allow_zero=True) == 0.0
+    with pytest.raises(ValueError, match="rate must be positive, got 0.0"):
+        validate.positive_number("rate", 0)
+    with pytest.raises(ValueError, match="time must be zero or more"):
+        validate.positive_number("time", -1, allow_zero=True)
+
+
+def test_frame_names_what_is_wrong() -> None:
+    import pandas as pd
+
+    table = pd.DataFrame({"n": [1], "rate": [2.0]})
+    assert validate.frame("table", table, ["n"]) is table
+    with pytest.raises(TypeError, match="table must be a pandas DataFrame, got float"):
+        validate.frame("table", 1.0)
+    with pytest.raises(ValueError, match=r"lacks the columns \['size'\]"):
+        validate.frame("table", table, ["size"])

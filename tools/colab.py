@@ -15,6 +15,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_TAG = "colab-setup"
+STUDENT_DIR = "student"  # student copies (no solutions): tools/student_copies.py
 
 
 def repository() -> tuple[str, str]:
@@ -26,27 +27,30 @@ def repository() -> tuple[str, str]:
 def setup_source() -> str:
     url, branch = repository()
     return (
-        "# Colab only: install the course's helper package `aicompute` (torch and CuPy stay as\n"
-        "# Colab ships them). Elsewhere, run `make book` or `pip install -e .` in a clone.\n"
+        "# Colab only: install the course's helper package `aicompute`\n"
+        "# (torch and CuPy stay as Colab ships them). Elsewhere, run\n"
+        "# `make book` or `pip install -e .` in a clone.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
         "    import subprocess\n"
         "\n"
-        "    subprocess.run(\n"
-        '        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",\n'
-        f'         "git+{url}@{branch}"],\n'
-        "        check=True,\n"
-        "    )"
+        f'    repository = "{url}"\n'
+        '    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps"]\n'
+        f'    subprocess.run([*pip, f"git+{{repository}}@{branch}"], check=True)'
     )
 
 
 def colab_url(notebook: Path) -> str:
-    """The "Open in Colab" address of a notebook of this repository."""
+    """The "Open in Colab" address of a notebook: its student copy, without solutions.
+
+    The book's launch buttons open the same address (``repository.path_to_book`` in
+    ``_config.yml`` is the student folder).
+    """
     url, branch = repository()
     relative = notebook.resolve().relative_to(ROOT).as_posix()
     return url.replace("https://github.com/", "https://colab.research.google.com/github/") + (
-        f"/blob/{branch}/{relative}"
+        f"/blob/{branch}/{STUDENT_DIR}/{relative}"
     )
 
 

@@ -1,4 +1,4 @@
-"""Which array module and torch device to compute with, and a one-line label for results.
+"""Which array module and torch device to compute with, which GPU that is, and a label for results.
 
 The book runs everywhere: on a laptop, on CI without a GPU and on Colab with one. Code asks
 :func:`array_module` for NumPy or CuPy and :func:`torch_device` for ``cpu`` or ``cuda``. A GPU
@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from aicompute import hardware
+
 __all__ = [
     "GpuStatus",
     "cupy_status",
@@ -30,6 +32,8 @@ __all__ = [
     "on_gpu",
     "synchronize",
     "to_numpy",
+    "GpuInfo",
+    "gpu_info",
     "describe_machine",
     "cuda_precision_support",
     "set_cpu_threads",
@@ -178,13 +182,47 @@ def to_numpy(array) -> np.ndarray:
     return np.asarray(array)
 
 
+@dataclass(frozen=True)
+class GpuInfo:
+    """A usable CUDA GPU as the driver reports it."""
+
+    name: str
+    memory_gib: float
+    multiprocessors: int
+    compute_capability: str
+
+
+def gpu_info() -> GpuInfo | None:
+    """The first usable CUDA GPU (via PyTorch, else CuPy), or ``None`` on a CPU-only machine."""
+    if torch_cuda_status().usable:
+        import torch
+
+        props = torch.cuda.get_device_properties(0)
+        return GpuInfo(
+            name=props.name,
+            memory_gib=props.total_memory / 2**30,
+            multiprocessors=props.multi_processor_count,
+            compute_capability=f"{props.major}.{props.minor}",
+        )
+    if cupy_status().usable:
+        import cupy
+
+        props = cupy.cuda.runtime.getDeviceProperties(0)
+        name = props["name"].decode() if isinstance(props["name"], bytes) else props["name"]
+        return GpuInfo(
+            name=name,
+            memory_gib=props["totalGlobalMem"] / 2**30,
+            multiprocessors=props["multiProcessorCount"],
+            compute_capability=f"{props['major']}.{props['minor']}",
+        )
+    return None
+
+
 def describe_machine() -> str:
     """One line naming the processor(s) that produced a result, for labelling timings."""
-    from aicompute import hardware
-
     cpu = hardware.cpu_info()
     text = f"CPU: {cpu.model} ({cpu.logical_cores} logical cores, {cpu.simd})"
-    gpu = hardware.gpu_info()
+    gpu = gpu_info()
     if gpu is None:
         return f"{text}; no usable GPU"
     return f"{text}; GPU: {gpu.name} ({gpu.memory_gib:.0f} GiB)"

@@ -20,22 +20,23 @@ too). :func:`simulate_traffic` counts the bytes a cache really moves for a given
 checks the formulas (an unbounded cache reproduces them exactly) and shows what they assume: GEMM
 reaches its intensity ``n / 12`` (FP64) only if the algorithm reuses cached blocks.
 
-The module also measures each level on this machine (through :mod:`aicompute.gpulab_blas`, the
-labs' checked BLAS calls), compares the GEMM rate with SciPy's own ``dgemm`` in the same run, and
-counts the FLOPs of a multilayer perceptron's training step by formula and with PyTorch's
-``FlopCounterMode``, to show that matrix products are nearly all of it.
+The module also measures each level on this machine (through :mod:`aicompute.blas_bench`, the
+checked BLAS calls the labs use too), compares the GEMM rate with SciPy's own ``dgemm`` in the
+same run, and counts the FLOPs of a multilayer perceptron's training step by formula and with
+PyTorch's ``FlopCounterMode``, to show that matrix products are nearly all of it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from aicompute import validate
-from aicompute.claims import Claim, Finding, Verdict, check, register
+from aicompute import blas_bench, validate
+from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 
 __all__ = [
     "OPS",
@@ -394,10 +395,8 @@ def measure_levels(
 
     FP64 and FP32 go through NumPy/SciPy (OpenBLAS); BF16 through PyTorch's CPU kernels (NumPy
     has no bfloat16). Each routine is first checked against float64 (see
-    :func:`aicompute.gpulab_blas.sweep`). Bytes and intensity are this module's formulas.
+    :func:`aicompute.blas_bench.sweep`). Bytes and intensity are this module's formulas.
     """
-    from aicompute import gpulab_blas
-
     for p in precisions:
         if p not in _LIBRARY:
             raise ValueError(f"precision must be one of {sorted(_LIBRARY)}, got {p!r}")
@@ -405,7 +404,7 @@ def measure_levels(
     unknown = set(sizes) - set(OPS)
     if unknown:
         raise ValueError(f"sizes has unknown ops {sorted(unknown)}")
-    table = gpulab_blas.sweep(
+    table = blas_bench.sweep(
         [(_LIBRARY[p], p) for p in precisions],
         "cpu",
         ops=list(sizes),
@@ -526,13 +525,12 @@ def gemm_against_scipy(n: int = 1024, *, rounds: int = 6, repeat: int = 3) -> pd
     """
     from scipy.linalg import blas as scipy_blas
 
-    from aicompute import gpulab_blas
     from aicompute.timing import benchmark
 
     n = _count("n", n, 16)
     rounds = _count("rounds", rounds)
     repeat = _count("repeat", repeat, 3)
-    operation = gpulab_blas.prepare("gemm", n, "numpy", "fp64", "cpu", seed=2)
+    operation = blas_bench.prepare("gemm", n, "numpy", "fp64", "cpu", seed=2)
     rng = np.random.default_rng(3)
     a = np.asfortranarray(rng.standard_normal((n, n)))
     b = np.asfortranarray(rng.standard_normal((n, n)))
@@ -813,136 +811,76 @@ def time_training_step(
 
 
 # --------------------------------------------------------------------------------------------
-# The report's claims (제2장 제3절; 제3장 제2절 box)
+# The report's claims (제2장 제3절; 제3장 제2절 box), one audit each; their words live in the
+# claims table ``data/claims/ch4.csv``.
 # --------------------------------------------------------------------------------------------
-
-BACKPROP_IS_BLAS = register(
-    Claim(
-        id="ch4.backprop-is-blas",
-        chapter=4,
-        source="제2장 제3절",
-        korean="심층학습의 대표적인 학습 방법인 오류역전파법은 세부적으로 "
-        "기초선형대수루틴(Basic Linear Algebra Subprogram, BLAS)으로 구성된다",
-        english="backpropagation, the representative training method of deep learning, consists in "
-        "detail of basic linear algebra subprograms (BLAS)",
-        reported=None,
-        unit="% of FLOPs",
-    )
-)
-
-BLAS3_HIGH_INTENSITY = register(
-    Claim(
-        id="ch4.blas12-low-blas3-high",
-        chapter=4,
-        source="제2장 제3절, [그림 2-5]",
-        korean="BLAS-1과 BLAS-2는 낮은 연산강도를 보유한 반면 BLAS-3는 매우 높은 연산강도를 갖고 있다",
-        english="BLAS-1 and BLAS-2 have low arithmetic intensity, while BLAS-3 has very high "
-        "arithmetic intensity",
-        reported=None,
-        unit="FLOP/byte",
-    )
-)
-
-TRAINING_USES_PEAK = register(
-    Claim(
-        id="ch4.training-blas3-uses-peak",
-        chapter=4,
-        source="제2장 제3절",
-        korean="인공지능 학습 알고리즘의 대부분이 행렬 연산이 BLAS-3에 속하기 때문에 "
-        "연산처리장치의 성능을 최대한 사용할 수 있다",
-        english="because most of the matrix operations of AI training algorithms belong to BLAS-3, "
-        "they can use the processor's performance to the full",
-        reported=None,
-        unit="% of peak",
-    )
-)
-
-CUBLAS_K40_FIGURE = register(
-    Claim(
-        id="ch4.cublas-k40-by-precision",
-        chapter=4,
-        source="제2장 제3절, [그림 2-6]",
-        korean="NVIDIA는 GPU 전용 BLAS인 cuBLAS를 개발하여 자사 GPU에 최적화된 성능을 보여준다. "
-        "[그림 2-6]은 NVIDIA K40m 모델을 활용하여 정밀도별 cuBLAS의 연산 성능이다",
-        english="NVIDIA developed cuBLAS, a BLAS for its GPUs, with performance optimised for them; "
-        "[Figure 2-6] shows cuBLAS performance by precision on an NVIDIA K40m",
-        reported=None,
-        unit="TFLOP/s",
-    )
-)
-
-MATMUL_MOST_OF_DL = register(
-    Claim(
-        id="ch4.matmul-most-of-deep-learning",
-        chapter=4,
-        source="제3장 제2절, box '심층학습 알고리즘의 특성과 HW'",
-        korean="심층학습 알고리즘은 병렬화 효율이 높은 기초선형대수프로그램으로 구성되고, 그 중 "
-        "연산강도가 매우 높은 행렬 곱 연산이 대부분을 차지함",
-        english="deep-learning algorithms consist of highly parallel basic linear algebra "
-        "subprograms, and among them matrix multiplication, of very high intensity, takes up most",
-        reported=None,
-        unit="% of FLOPs",
-    )
-)
 
 #: Sizes at which the audit reads "low" and "high" intensity: a large vector or matrix.
 _AUDIT_N = 4096
+_REFERENCE_LABEL = "-".join(map(str, REFERENCE_MLP))
 
 
-def _k40(table: pd.DataFrame | None = None) -> dict[str, tuple[float, float]]:
+def _k40() -> dict[str, tuple[float, float]]:
     """K40 ``(peak FLOP/s, byte/s)`` per precision from the datasheet table (boost clock)."""
     from aicompute import hardware
     from aicompute.roofline import find_processor, processor_roofline
 
-    table = hardware.datasheet() if table is None else table
+    table = hardware.datasheet()
     name = find_processor(table, "K40")
     return {p: processor_roofline(name, p, table) for p in ("fp64", "fp32")}
 
 
-def audit(table: pd.DataFrame | None = None) -> list[Finding]:
-    """Every chapter-4 claim, recomputed from formulas and the datasheet table (no timings)."""
+@functools.cache
+def _reference_gemm_share() -> float:
+    """Share of GEMM in the FLOPs of the reference MLP's training step at batch 128."""
+    return mlp_summary(mlp_operations(REFERENCE_MLP, 128))["gemm_share"]
+
+
+def _audit_intensity(op: str, precision: str) -> float:
+    """FLOP/byte of ``op`` at the audit's size ``_AUDIT_N``."""
+    return intensity(op, _AUDIT_N, precision)
+
+
+@audits("ch4.backprop-is-blas")
+def _backprop_finding(claim: Claim) -> Finding:
+    share = _reference_gemm_share()
+    return check(
+        claim,
+        100 * share,
+        verdict=Verdict.HOLDS if share >= 0.9 else Verdict.ROUGHLY,
+        ours_text=f"MLP {_REFERENCE_LABEL}, batch 128: GEMM "
+        f"{100 * share:.2f} % of the training step's FLOPs",
+        note="forward X·Wᵀ, backward dY·W and dYᵀ·X are GEMMs (BLAS-3); the rest (bias, ReLU, "
+        "loss, SGD update) is elementwise, not BLAS; counts by formula, GEMMs checked with "
+        "torch FlopCounterMode in the chapter",
+    )
+
+
+@audits("ch4.blas12-low-blas3-high")
+def _intensity_finding(claim: Claim) -> Finding:
+    """BLAS-1/2 low, BLAS-3 high: against the K40's ridge points (the report's GPU)."""
     from aicompute.roofline import ridge_point
 
-    k40 = _k40(table)
-    findings = []
-
-    # Backpropagation is BLAS: the GEMM share of an MLP training step.
-    summary = mlp_summary(mlp_operations(REFERENCE_MLP, 128))
-    share = summary["gemm_share"]
-    findings.append(
-        check(
-            BACKPROP_IS_BLAS,
-            100 * share,
-            verdict=Verdict.HOLDS if share >= 0.9 else Verdict.ROUGHLY,
-            ours_text=f"MLP {'-'.join(map(str, REFERENCE_MLP))}, batch 128: GEMM "
-            f"{100 * share:.2f} % of the training step's FLOPs",
-            note="forward X·Wᵀ, backward dY·W and dYᵀ·X are GEMMs (BLAS-3); the rest (bias, ReLU, "
-            "loss, SGD update) is elementwise, not BLAS; counts by formula, GEMMs checked with "
-            "torch FlopCounterMode in the chapter",
-        )
-    )
-
-    # BLAS-1/2 low, BLAS-3 high: against the K40's ridge points (the report's GPU).
+    k40 = _k40()
     ridges = {p: ridge_point(*k40[p]) for p in k40}
-    i_axpy = {p: intensity("axpy", _AUDIT_N, p) for p in k40}
-    i_gemv = {p: intensity("gemv", _AUDIT_N, p) for p in k40}
-    i_gemm = {p: intensity("gemm", _AUDIT_N, p) for p in k40}
-    holds = all(i_axpy[p] < ridges[p] and i_gemv[p] < ridges[p] < i_gemm[p] for p in k40)
-    findings.append(
-        check(
-            BLAS3_HIGH_INTENSITY,
-            i_gemm["fp64"],
-            verdict=Verdict.HOLDS if holds else Verdict.DOES_NOT_HOLD,
-            ours_text=f"FP64, n={_AUDIT_N}: AXPY {i_axpy['fp64']:.3f}, GEMV {i_gemv['fp64']:.3f}, "
-            f"GEMM {i_gemm['fp64']:.0f} FLOP/byte; K40 ridge {ridges['fp64']:.1f} (FP64), "
-            f"{ridges['fp32']:.1f} (FP32)",
-            note="AXPY 1/12 and GEMV about 1/4 FLOP/byte whatever the size; GEMM n/12 grows with n, "
-            "if the algorithm reuses cached blocks",
-        )
+    i = {op: {p: _audit_intensity(op, p) for p in k40} for op in OPS}
+    holds = all(i["axpy"][p] < ridges[p] and i["gemv"][p] < ridges[p] < i["gemm"][p] for p in k40)
+    return check(
+        claim,
+        i["gemm"]["fp64"],
+        verdict=Verdict.HOLDS if holds else Verdict.DOES_NOT_HOLD,
+        ours_text=f"FP64, n={_AUDIT_N}: AXPY {i['axpy']['fp64']:.3f}, "
+        f"GEMV {i['gemv']['fp64']:.3f}, GEMM {i['gemm']['fp64']:.0f} FLOP/byte; "
+        f"K40 ridge {ridges['fp64']:.1f} (FP64), {ridges['fp32']:.1f} (FP32)",
+        note="AXPY 1/12 and GEMV about 1/4 FLOP/byte whatever the size; GEMM n/12 grows with n, "
+        "if the algorithm reuses cached blocks",
     )
 
-    # Training uses the peak: roofline bound of the step's GEMMs on a K40 in FP32, by batch.
-    peak, bw = k40["fp32"]
+
+@audits("ch4.training-blas3-uses-peak")
+def _training_peak_finding(claim: Claim) -> Finding:
+    """Roofline bound of the step's GEMMs on a K40 in FP32, at batch 128 and batch 1."""
+    peak, bw = _k40()["fp32"]
     at_128 = attainable_fraction(mlp_operations(REFERENCE_MLP, 128), peak, bw)
     at_1 = attainable_fraction(mlp_operations(REFERENCE_MLP, 1), peak, bw)
     if at_128 >= 0.9 and at_1 >= 0.9:
@@ -951,44 +889,51 @@ def audit(table: pd.DataFrame | None = None) -> list[Finding]:
         verdict = Verdict.ROUGHLY
     else:
         verdict = Verdict.DOES_NOT_HOLD
-    findings.append(
-        check(
-            TRAINING_USES_PEAK,
-            100 * at_128,
-            verdict=verdict,
-            ours_text=f"K40 FP32 roofline, MLP {'-'.join(map(str, REFERENCE_MLP))}: GEMMs can reach "
-            f"{100 * at_128:.0f} % of peak at batch 128, {100 * at_1:.1f} % at batch 1",
-            note="only with batches: at batch 1 every product is a matrix-vector one (BLAS-2), "
-            "memory-bound; a roofline bound, not a measurement",
-        )
+    return check(
+        claim,
+        100 * at_128,
+        verdict=verdict,
+        ours_text=f"K40 FP32 roofline, MLP {_REFERENCE_LABEL}: GEMMs can reach "
+        f"{100 * at_128:.0f} % of peak at batch 128, {100 * at_1:.1f} % at batch 1",
+        note="only with batches: at batch 1 every product is a matrix-vector one (BLAS-2), "
+        "memory-bound; a roofline bound, not a measurement",
     )
 
-    # Figure 2-6: the figure's numbers are lost; the K40's bounds by precision are what it shows.
-    ratio = k40["fp32"][0] / k40["fp64"][0]
-    findings.append(
-        check(
-            CUBLAS_K40_FIGURE,
-            None,
-            verdict=Verdict.UNCHECKABLE,
-            ours_text=f"K40 datasheet (boost): FP32 {k40['fp32'][0] / 1e12:.2f}, FP64 "
-            f"{k40['fp64'][0] / 1e12:.2f} TFLOP/s ({ratio:.0f}:1); GEMM n={_AUDIT_N} is "
-            f"compute-bound in both, GEMV and AXPY reach ≤ "
-            f"{100 * i_gemv['fp32'] * bw / peak:.0f} % of FP32 peak",
-            note="the figure's values are not in the report's text (only its caption and NVIDIA's "
-            "page as source); lab 2 measures cuBLAS by precision on a GPU",
-        )
+
+@audits("ch4.cublas-k40-by-precision")
+def _cublas_figure_finding(claim: Claim) -> Finding:
+    """Figure 2-6's numbers are lost; the K40's bounds by precision are what it shows."""
+    k40 = _k40()
+    peak, bw = k40["fp32"]
+    ratio = peak / k40["fp64"][0]
+    gemv_share = 100 * _audit_intensity("gemv", "fp32") * bw / peak
+    return check(
+        claim,
+        None,
+        verdict=Verdict.UNCHECKABLE,
+        ours_text=f"K40 datasheet (boost): FP32 {peak / 1e12:.2f}, FP64 "
+        f"{k40['fp64'][0] / 1e12:.2f} TFLOP/s ({ratio:.0f}:1); GEMM n={_AUDIT_N} is "
+        f"compute-bound in both, GEMV and AXPY reach ≤ {gemv_share:.0f} % of FP32 peak",
+        note="the figure's values are not in the report's text (only its caption and NVIDIA's "
+        "page as source); lab 2 measures cuBLAS by precision on a GPU",
     )
 
-    # Matrix multiplication is most of deep learning: the same count, read as 'most'.
-    findings.append(
-        check(
-            MATMUL_MOST_OF_DL,
-            100 * share,
-            verdict=Verdict.HOLDS if share > 0.5 else Verdict.DOES_NOT_HOLD,
-            ours_text=f"{100 * share:.2f} % of an MLP step's FLOPs (batch 128); chapter 5: "
-            "convolutions become GEMMs too",
-            note="FLOPs, not time: elementwise work is memory-bound, so its share of time is larger "
-            "than of FLOPs (measured in the chapter)",
-        )
+
+@audits("ch4.matmul-most-of-deep-learning")
+def _matmul_share_finding(claim: Claim) -> Finding:
+    """The count of the backpropagation claim, read as 'most'."""
+    share = _reference_gemm_share()
+    return check(
+        claim,
+        100 * share,
+        verdict=Verdict.HOLDS if share > 0.5 else Verdict.DOES_NOT_HOLD,
+        ours_text=f"{100 * share:.2f} % of an MLP step's FLOPs (batch 128); chapter 5: "
+        "convolutions become GEMMs too",
+        note="FLOPs, not time: elementwise work is memory-bound, so its share of time is larger "
+        "than of FLOPs (measured in the chapter)",
     )
-    return findings
+
+
+def audit() -> list[Finding]:
+    """Every chapter-4 claim, recomputed from formulas and the datasheet table (no timings)."""
+    return audit_chapter(4)

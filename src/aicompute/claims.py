@@ -35,7 +35,7 @@ from importlib import resources
 
 import pandas as pd
 
-from aicompute import data
+from aicompute import data, validate
 
 __all__ = [
     "Claim",
@@ -343,8 +343,10 @@ def check(
     """
     if isinstance(claim, str):
         claim = get(claim)
-    if ours is not None and not math.isfinite(ours):
-        raise ValueError(f"claim {claim.id}: our value must be finite, got {ours}")
+    if not isinstance(claim, Claim):
+        raise TypeError(f"claim must be a Claim or a claim id, got {type(claim).__name__}")
+    if ours is not None:
+        ours = validate.finite_number(f"our value for claim {claim.id}", ours)
     if verdict is None:
         if claim.reported is None or ours is None:
             raise ValueError(

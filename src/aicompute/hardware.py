@@ -1,4 +1,4 @@
-"""What hardware runs this code, its estimated peaks, and a cited table of datasheet figures.
+"""What processor runs this code, its estimated peaks, and a cited table of datasheet figures.
 
 :func:`cpu_info` reads the processor model, core count, vector (SIMD) width and FMA support from
 the operating system and estimates the peak FLOP/s as
@@ -9,7 +9,8 @@ the operating system and estimates the peak FLOP/s as
 The estimate states its assumptions (clock and FMA units are not always readable), so treat it
 as an upper bound to compare measurements with, not a datasheet figure.
 :func:`datasheet` returns the curated table ``hardware.csv`` of vendor figures (one row per
-processor, each with its source), and :func:`lookup` finds the row for a detected GPU's name.
+processor, each with its source), and :func:`lookup` finds the row for a detected GPU's name
+(:func:`aicompute.backend.gpu_info` detects the GPU, since only the GPU libraries can).
 """
 
 from __future__ import annotations
@@ -26,9 +27,7 @@ from aicompute import data
 
 __all__ = [
     "CpuInfo",
-    "GpuInfo",
     "cpu_info",
-    "gpu_info",
     "datasheet",
     "lookup",
     "estimated_cpu_peak_flops",
@@ -89,16 +88,6 @@ class CpuInfo:
         names = {512: "AVX-512", 256: "AVX2" if "avx2" in self.flags else "AVX", 128: "SSE2/NEON"}
         label = names.get(self.vector_bits, "scalar")
         return f"{label}, FMA" if self.has_fma else label
-
-
-@dataclass(frozen=True)
-class GpuInfo:
-    """A usable CUDA GPU as the driver reports it."""
-
-    name: str
-    memory_gib: float
-    multiprocessors: int
-    compute_capability: str
 
 
 def _read_cpuinfo(text: str) -> dict[str, str]:
@@ -169,34 +158,6 @@ def estimated_cpu_peak_flops(
     lanes = max(cpu.datapath_bits // bits, 1)
     flops_per_cycle = lanes * (2 if cpu.has_fma else 1) * fma_units
     return cpu.logical_cores * cpu.clock_ghz * 1e9 * flops_per_cycle
-
-
-def gpu_info() -> GpuInfo | None:
-    """The first usable CUDA GPU (via PyTorch, else CuPy), or ``None`` on a CPU-only machine."""
-    from aicompute import backend
-
-    if backend.torch_cuda_status().usable:
-        import torch
-
-        props = torch.cuda.get_device_properties(0)
-        return GpuInfo(
-            name=props.name,
-            memory_gib=props.total_memory / 2**30,
-            multiprocessors=props.multi_processor_count,
-            compute_capability=f"{props.major}.{props.minor}",
-        )
-    if backend.cupy_status().usable:
-        import cupy
-
-        props = cupy.cuda.runtime.getDeviceProperties(0)
-        name = props["name"].decode() if isinstance(props["name"], bytes) else props["name"]
-        return GpuInfo(
-            name=name,
-            memory_gib=props["totalGlobalMem"] / 2**30,
-            multiprocessors=props["multiProcessorCount"],
-            compute_capability=f"{props['major']}.{props['minor']}",
-        )
-    return None
 
 
 def datasheet() -> pd.DataFrame:

@@ -28,7 +28,7 @@ import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
 from aicompute import data, validate
-from aicompute.claims import Claim, Finding, Verdict, check, register
+from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 from aicompute.timing import Timing, benchmark
 
 __all__ = [
@@ -365,55 +365,9 @@ def report_board_matrix(x) -> np.ndarray:
     return im2col(x.reshape(channels, 1, height, width), 3, 1, 1)
 
 
-_BOX = "제2장 제4절, box 'AlphaGo의 계산량 분석'"
-
-REPORT_SHAPES = register(
-    Claim(
-        id="ch5.report-lowering-shapes",
-        chapter=5,
-        source=_BOX,
-        korean="필터 행렬인 [F]의 크기는 192×9, 바둑판기보 행렬에 대응하는 [D]의 크기는 9×69312",
-        english=(
-            "the filter matrix F is 192 × 9, and the matrix D that corresponds to the board "
-            "is 9 × 69,312 (for AlphaGo's 3×3 layers)"
-        ),
-        reported=None,
-        unit="",
-    )
-)
-
-CONV_IS_MATMUL = register(
-    Claim(
-        id="ch5.conv-is-matmul",
-        chapter=5,
-        source="제2장 제4절, [그림 2-11]",
-        korean="합성 필터와 이미지를 중복을 허용하여 큰 두 개의 행렬 곱으로 표현할 수 있다",
-        english=(
-            "convolving an image with the filters can be written, allowing duplication, "
-            "as the product of two large matrices"
-        ),
-        reported=None,
-    )
-)
-
-GEMM_INTENSITY = register(
-    Claim(
-        id="ch5.cnn-inherits-gemm-intensity",
-        chapter=5,
-        source="제2장 제4절",
-        korean=(
-            "행렬 곱은 … 연산강도가 매우 높은 알고리즘에 속한다. 결론적으로 합성곱신경망의 "
-            "학습(training)이나 추론(inferencing)은 행렬 곱 기반의 연산으로 이루어졌기 때문에, "
-            "현대 계산자원의 성능을 최대한 활용할 수 있다"
-        ),
-        english=(
-            "matrix multiplication has very high arithmetic intensity; so CNN training and "
-            "inference, being matrix products, can use the full performance of modern processors"
-        ),
-        reported=None,
-        unit="FLOP/byte",
-    )
-)
+# --------------------------------------------------------------------------------------------
+# The report's claims (제2장 제4절; data/claims/ch5.csv) and their audit
+# --------------------------------------------------------------------------------------------
 
 
 def k40_balance() -> tuple[float, float, float]:
@@ -449,66 +403,77 @@ def _shape_text(rows: int, cols: int) -> str:
     return f"{rows:,} × {cols:,}"
 
 
-def audit() -> list[Finding]:
-    """Every chapter-5 claim, recomputed from the layer shapes and the K40 datasheet."""
+@audits("ch5.report-lowering-shapes")
+def _report_shapes_finding(claim: Claim) -> Finding:
     m, n, k = ALPHAGO_3X3.gemm_shape
     rm, rn, rk = REPORT_LOWERING.gemm_shape
     report_f, report_d = (192, 9), (9, 69312)  # the report's F and D
     shapes_hold = report_f == (m, k) and report_d == (k, n)
-    findings = [
-        check(
-            REPORT_SHAPES,
-            None,
-            verdict=Verdict.HOLDS if shapes_hold else Verdict.DOES_NOT_HOLD,
-            ours_text=f"F {_shape_text(m, k)}, D {_shape_text(k, n)}",
-            note=(
-                f"a 3×3 filter spans all 192 input planes: K = 192 × 9 = {k:,} terms per output, "
-                "not 9; 69,312 = 192 planes × 361 points belongs to D's rows, not its columns. "
-                "The report's F·D is the lowering of a one-channel 3×3 convolution over a batch "
-                f"of 192 planes: {rm}×{rn:,} outputs instead of {m}×{n}, {rm * rk:,} weights "
-                f"instead of {ALPHAGO_3X3.weights:,}. Its FLOP count "
-                f"({REPORT_LOWERING.flops / 1e6:.1f} M; layer {ALPHAGO_3X3.flops / 1e6:.1f} M) "
-                f"and D's size ({REPORT_LOWERING.lowered_elements:,} elements; layer "
-                f"{ALPHAGO_3X3.lowered_elements:,}) are all that carry over"
-            ),
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS if shapes_hold else Verdict.DOES_NOT_HOLD,
+        ours_text=f"F {_shape_text(m, k)}, D {_shape_text(k, n)}",
+        note=(
+            f"a 3×3 filter spans all 192 input planes: K = 192 × 9 = {k:,} terms per output, "
+            "not 9; 69,312 = 192 planes × 361 points belongs to D's rows, not its columns. "
+            "The report's F·D is the lowering of a one-channel 3×3 convolution over a batch "
+            f"of 192 planes: {rm}×{rn:,} outputs instead of {m}×{n}, {rm * rk:,} weights "
+            f"instead of {ALPHAGO_3X3.weights:,}. Its FLOP count "
+            f"({REPORT_LOWERING.flops / 1e6:.1f} M; layer {ALPHAGO_3X3.flops / 1e6:.1f} M) "
+            f"and D's size ({REPORT_LOWERING.lowered_elements:,} elements; layer "
+            f"{ALPHAGO_3X3.lowered_elements:,}) are all that carry over"
         ),
-    ]
+    )
+
+
+@audits("ch5.conv-is-matmul")
+def _conv_is_matmul_finding(claim: Claim) -> Finding:
     error = max_lowering_error()
     exact = error < 1e-12
-    findings.append(
-        check(
-            CONV_IS_MATMUL,
-            None,
-            verdict=Verdict.HOLDS if exact else Verdict.DOES_NOT_HOLD,
-            ours_text=f"im2col + one GEMM = the loops (largest relative difference {error:.0e})",
-            note=(
-                f"the duplication: each input value is copied into up to k² columns, "
-                f"{ALPHAGO_3X3.blowup:g}× the input for a 3×3 layer, "
-                f"{ALPHAGO_FIRST.blowup:g}× for AlphaGo's 5×5 first layer"
-            ),
-        )
+    return check(
+        claim,
+        None,
+        verdict=Verdict.HOLDS if exact else Verdict.DOES_NOT_HOLD,
+        ours_text=f"im2col + one GEMM = the loops (largest relative difference {error:.0e})",
+        note=(
+            f"the duplication: each input value is copied into up to k² columns, "
+            f"{ALPHAGO_3X3.blowup:g}× the input for a 3×3 layer, "
+            f"{ALPHAGO_FIRST.blowup:g}× for AlphaGo's 5×5 first layer"
+        ),
     )
+
+
+@audits("ch5.cnn-inherits-gemm-intensity")
+def _gemm_intensity_finding(claim: Claim) -> Finding:
     _, _, ridge = k40_balance()
     intensity = ALPHAGO_3X3.arithmetic_intensity(4)
     with_lowering = ALPHAGO_3X3.arithmetic_intensity(4, include_lowering=True)
     report_intensity = REPORT_LOWERING.arithmetic_intensity(4)
-    findings.append(
-        check(
-            GEMM_INTENSITY,
-            intensity,
-            verdict=Verdict.HOLDS if with_lowering > ridge else Verdict.DOES_NOT_HOLD,
-            ours_text=(
-                f"{intensity:.0f} FLOP/byte ({with_lowering:.0f} counting the im2col copy) "
-                f"vs the K40's ridge point {ridge:.1f}"
-            ),
-            note=(
-                "AlphaGo's 3×3 layer, FP32, batch 1, each operand moved once: above the ridge, "
-                f"so compute-bound; the report's own 192×9 · 9×69,312 shapes would give "
-                f"{report_intensity:.1f} FLOP/byte, below it"
-            ),
-        )
+    return check(
+        claim,
+        intensity,
+        verdict=Verdict.HOLDS if with_lowering > ridge else Verdict.DOES_NOT_HOLD,
+        ours_text=(
+            f"{intensity:.0f} FLOP/byte ({with_lowering:.0f} counting the im2col copy) "
+            f"vs the K40's ridge point {ridge:.1f}"
+        ),
+        note=(
+            "AlphaGo's 3×3 layer, FP32, batch 1, each operand moved once: above the ridge, "
+            f"so compute-bound; the report's own 192×9 · 9×69,312 shapes would give "
+            f"{report_intensity:.1f} FLOP/byte, below it"
+        ),
     )
-    return findings
+
+
+def audit() -> list[Finding]:
+    """Every chapter-5 claim, recomputed from the layer shapes and the K40 datasheet."""
+    return audit_chapter(5)
+
+
+# --------------------------------------------------------------------------------------------
+# Timing one layer three ways: the loops, im2col + GEMM, and torch
+# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

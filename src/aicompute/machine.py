@@ -122,7 +122,7 @@ def gpu_summary() -> pd.DataFrame:
         ("PyTorch CUDA", backend.torch_cuda_status().reason),
         ("CuPy", backend.cupy_status().reason),
     ]
-    gpu = hardware.gpu_info()
+    gpu = backend.gpu_info()
     if gpu is None:
         rows.append(("GPU", "none usable: the book's GPU code falls back to NumPy on the CPU"))
         return pd.DataFrame(rows, columns=["item", "value"])

@@ -1,0 +1,67 @@
+"""Tables for people: headers in words, no index, plain numbers, a dash when missing."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from aicompute import display
+
+
+def sample() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"name": ["K40", "P100"], "fp64_tflops": [1.43, math.nan], "cores": [2880, 3584]}
+    )
+
+
+def test_table_shows_words_dashes_and_separators() -> None:
+    shown = display.table(
+        sample(), {"name": "GPU", "fp64_tflops": "FP64 peak [TFLOP/s]", "cores": "CUDA cores"}
+    )
+    assert shown.headers == ["GPU", "FP64 peak [TFLOP/s]", "CUDA cores"]
+    assert shown.cells == [["K40", "1.43", "2,880"], ["P100", "—", "3,584"]]
+    text = repr(shown)
+    assert text.splitlines()[0].startswith("GPU") and "2,880" in text
+    page = shown._repr_html_()
+    assert "<th class='num'>CUDA cores</th>" in page and ">0<" not in page  # no index column
+
+
+def test_code_names_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"headers in words: \['fp64_tflops'\]"):
+        display.table(sample(), {"name": "GPU", "cores": "CUDA cores"})
+    with pytest.raises(ValueError, match="does not have"):
+        display.table(sample(), {"nope": "x"})
+
+
+def test_empty_table_says_what_is_missing() -> None:
+    shown = display.table(pd.DataFrame({"GPU": []}), empty="No GPU on this machine.")
+    assert repr(shown) == "No GPU on this machine."
+    assert "No GPU on this machine." in shown._repr_html_()
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (3.954e10, "39,540,000,000"),
+        (3.95e10 + 0.5, "39,500,000,000"),
+        (0.0625, "0.0625"),
+        (12.0, "12"),
+        (True, "yes"),
+        (None, "—"),
+        (float("inf"), "∞"),
+        (1234567, "1,234,567"),
+    ],
+)
+def test_format_value(value, text) -> None:
+    assert display.format_value(value) == text
+
+
+def test_bad_input_is_refused() -> None:
+    with pytest.raises(TypeError, match="DataFrame"):
+        display.table([1, 2])
+    with pytest.raises(ValueError, match="empty"):
+        display.table(sample(), empty=" ")
+    with pytest.raises(ValueError, match="finite"):
+        display.format_number(float("nan"))
