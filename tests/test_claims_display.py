@@ -35,7 +35,8 @@ def make_claim(claim_id: str = "ch0.card", chapter: int = 0, **overrides) -> Cla
         (51.0, 153.0, ("51 TB", "153 TB")),  # whole numbers without decimals
         (0.5, 0.49999, ("0.50000 TB", "0.49999 TB")),
         (93.0, 93.01, ("93.00 TB", "93.01 TB")),
-        (1.0, 1.0000001, ("1.00000 TB", "1.00000 TB")),  # at most six digits
+        (1.5, 1.5000001, ("1.50 TB", "1.50 TB")),  # alike to six digits: the report's digits
+        (1008.8, 1008.8000000001, ("1,008.8 TB", "1,008.8 TB")),
     ],
 )
 def test_numbers_show_the_digits_that_differ(reported, ours, texts) -> None:

@@ -401,7 +401,8 @@ def comparison_digits(reported: float | None, ours: float | None) -> int:
 
     At least 3; more when the report printed more (1,837 keeps four), and more again, up to 6,
     until two different numbers print differently (1,837 against 1,873, not "1,840" against
-    "1,870"). Equal numbers get equal digits, so they print alike.
+    "1,870"). Numbers that agree to 6 digits, and equal numbers, keep the report's digits and
+    print alike.
     """
     numbers = [v for v in (reported, ours) if v is not None]
     for value in numbers:
@@ -412,10 +413,9 @@ def comparison_digits(reported: float | None, ours: float | None) -> int:
         while digits < _MAX_DIGITS and float(f"{reported:.{digits - 1}e}") != reported:
             digits += 1
     if reported is not None and ours is not None and reported != ours:
-        while digits < _MAX_DIGITS and format_number(reported, digits=digits) == format_number(
-            ours, digits=digits
-        ):
-            digits += 1
+        for more in range(digits, _MAX_DIGITS + 1):
+            if format_number(reported, digits=more) != format_number(ours, digits=more):
+                return more
     return digits
 
 
@@ -450,7 +450,8 @@ def _numbers(finding: Finding) -> tuple[str, str]:
             _whole_text(claim.reported, claim.unit),
             finding.ours_text or _whole_text(ours, claim.unit),
         )
-    digits = comparison_digits(claim.reported, ours)
+    # Ours in words brings its own digits; the report's number then keeps its printed ones.
+    digits = comparison_digits(claim.reported, None if finding.ours_text else ours)
     return _reported_text(claim, digits), _ours_text(finding, digits)
 
 
