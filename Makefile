@@ -48,6 +48,7 @@ test: lint unit notebooks labs book-check browser workflows
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools notebooks labs
+	$(BIN)/ruff format --check src tests tools notebooks labs
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/browser
