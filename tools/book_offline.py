@@ -5,7 +5,6 @@
 - Thebe (live code in the page) is not offered, so its scripts, which would load code from a
   CDN, are left out of every page.
 - Launch buttons (Colab, download as notebook) appear only on pages whose source is a notebook.
-- The "Open in Colab" badge image is served from ``_static`` instead of Colab's site.
 - The theme starts in "auto" mode (light or dark as the reader's system says) instead of
   logging a console error on a reader's first visit.
 """
@@ -16,12 +15,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.osutil import relative_uri
 
-COLAB_BADGE_URL = "https://colab.research.google.com/assets/colab-badge.svg"
-LOCAL_BADGE = "_static/colab-badge.svg"
 # What MathJax's tex-chtml component loads: itself, TeX extensions loaded on demand, the CHTML
 # fonts, and the accessibility and menu parts it can load when a reader asks for them.
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex", "output/chtml", "a11y", "ui", "sre")
@@ -49,16 +44,6 @@ def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
         else:
             target.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source / part, target / part)
-
-
-def local_colab_badge(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Point the "Open in Colab" badge at the book's own copy."""
-    if app.builder.format != "html":
-        return
-    for image in doctree.findall(nodes.image):
-        if image.get("uri") == COLAB_BADGE_URL:
-            image["uri"] = relative_uri(app.builder.get_target_uri(docname), LOCAL_BADGE)
-            image.setdefault("alt", "Open in Colab")
 
 
 def _is_thebe(script: Any) -> bool:
@@ -90,7 +75,6 @@ def default_theme_mode(app: Sphinx, config: Any) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", default_theme_mode)
-    app.connect("doctree-resolved", local_colab_badge)
     # After sphinx-book-theme has added its launch buttons (priority 501).
     app.connect("html-page-context", trim_page, priority=900)
     app.connect("build-finished", copy_mathjax)
