@@ -4,7 +4,8 @@
   shipped in ``_static/mathjax``; ``mathjax_path`` in ``_config.yml`` points at it.
 - Thebe (live code in the page) is not offered, so its scripts, which would load code from a
   CDN, are left out of every page.
-- Launch buttons (Colab, download as notebook) appear only on pages whose source is a notebook.
+- Launch buttons (Colab) appear only on pages whose source is a notebook: Colab cannot open a
+  MyST page.
 - The theme starts in "auto" mode (light or dark as the reader's system says) instead of
   logging a console error on a reader's first visit.
 """
