@@ -360,5 +360,5 @@ def plot_rates(rates: pd.DataFrame, references: dict[str, float], *, title: str 
     batches = sorted(set(int(b) for b in rates["batch"]))
     ax.set_xticks(batches, [str(b) for b in batches])
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.legend(fontsize=9, loc="upper left")
+    fig.legend(loc="outside lower center", ncols=2, fontsize=9)  # off the curves
     return fig, ax

@@ -638,5 +638,5 @@ def plot_measured_roofline(
             label=name,
         )
     ax.set_xlim(lo, hi)
-    ax.legend(loc="upper left", fontsize=9)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=9)  # off the roofs
     return fig, ax
