@@ -65,3 +65,16 @@ def test_bad_input_is_refused() -> None:
         display.table(sample(), empty=" ")
     with pytest.raises(ValueError, match="finite"):
         display.format_number(float("nan"))
+
+
+def test_a_column_shares_its_decimals() -> None:
+    # transcribed numbers are shown as printed: 116.7 stays 116.7, not 117
+    assert display.format_column([116.7, 100.0, math.nan]) == ["116.7", "100.0", "—"]
+    assert display.format_column([26.76, 1873.0]) == ["26.76", "1,873.00"]
+    # computed numbers: three significant figures on the largest, two on the smallest
+    assert display.format_column([23.611111, 0.7651723, 44.2128]) == ["23.61", "0.77", "44.21"]
+    assert display.format_column([2.954678, 3.461111]) == ["2.95", "3.46"]
+    # whole numbers stay whole; a range too wide for one format keeps each value's own
+    assert display.format_column([3.0, 1234567.0]) == ["3", "1,234,567"]
+    assert display.format_column([1e-6 / 3, 2.0 / 3]) == ["3.33e-07", "0.667"]
+    assert display.format_column(["K40", None, 1.5]) == ["K40", "—", "1.5"]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from aicompute import validate
 
-__all__ = ["Table", "format_number", "format_value", "table"]
+__all__ = ["Table", "format_column", "format_number", "format_value", "table"]
 
 MISSING = "—"
 
@@ -154,8 +154,51 @@ def table(
     for name in per_column:
         if name not in shown.columns:
             raise ValueError(f"digits names a column the table does not have: {name!r}")
-    cells = [
-        [format_value(value, per_column.get(column, default)) for column, value in row.items()]
-        for _, row in shown.iterrows()
-    ]
+    columns = {
+        column: format_column(shown[column].tolist(), per_column.get(column, default))
+        for column in shown.columns
+    }
+    cells = [[columns[column][i] for column in shown.columns] for i in range(len(shown))]
     return Table(shown, cells, caption, empty)
+
+
+def _decimals(values: list[float], digits: int) -> int | None:
+    """Decimals that show a column of numbers alike, or None where each needs its own format.
+
+    Numbers that are exact at up to three decimals (a printed table's 116.7 or 26.76) keep
+    them, so that a transcribed number is shown as printed; computed ones get ``digits``
+    significant figures on the largest and at least two on the smallest.
+    """
+    for decimals in range(4):
+        if all(abs(v - round(v, decimals)) <= 1e-9 * max(1.0, abs(v)) for v in values):
+            return decimals
+    nonzero = [abs(v) for v in values if v != 0]
+    top = math.floor(math.log10(max(nonzero)))
+    bottom = math.floor(math.log10(min(nonzero)))
+    if top >= 15 or bottom <= -4:
+        return None
+    return min(max(digits - 1 - top, 1 - bottom, 0), 6)
+
+
+def format_column(values: list, digits: int = 3) -> list[str]:
+    """One column as text: its non-whole numbers with the same decimals (see :func:`_decimals`)."""
+    digits = validate.positive_integer("digits", digits)
+    numbers_in = [
+        float(v)
+        for v in values
+        if isinstance(v, numbers.Real)
+        and not isinstance(v, (bool, numbers.Integral))
+        and math.isfinite(float(v))
+        and not float(v).is_integer()
+    ]
+    decimals = _decimals(numbers_in, digits) if numbers_in else None
+    if decimals is None:
+        return [format_value(v, digits) for v in values]
+    shown = []
+    for v in values:
+        is_number = isinstance(v, numbers.Real) and not isinstance(v, (bool, numbers.Integral))
+        if is_number and math.isfinite(float(v)) and abs(float(v)) < 1e15:
+            shown.append(f"{float(v):,.{decimals}f}")
+        else:
+            shown.append(format_value(v, digits))
+    return shown
