@@ -78,3 +78,8 @@ def test_a_column_shares_its_decimals() -> None:
     assert display.format_column([3.0, 1234567.0]) == ["3", "1,234,567"]
     assert display.format_column([1e-6 / 3, 2.0 / 3]) == ["3.33e-07", "0.667"]
     assert display.format_column(["K40", None, 1.5]) == ["K40", "—", "1.5"]
+
+
+def test_years_have_no_separators_and_wide_ranges_keep_their_own_format() -> None:
+    frame = pd.DataFrame({"Year": [2018, 2024], "step [ms]": [4.0, 103_453_781.13456]})
+    assert display.table(frame).cells == [["2018", "4"], ["2024", "103,000,000"]]

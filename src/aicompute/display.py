@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -135,7 +136,8 @@ def table(
     [TFLOP/s]"}``); a column left in ``snake_case`` is refused, so that no code name reaches a
     reader. ``digits`` gives significant figures, for all columns or per shown header. The index is
     dropped unless ``keep_index`` (then it becomes the first column, and needs a name in words).
-    ``empty`` is what an empty table says instead.
+    ``empty`` is what an empty table says instead. The numbers of a column share their decimals
+    (:func:`format_column`); a column whose header names a year shows it without separators.
     """
     validate.frame("frame", frame)
     if not isinstance(empty, str) or not empty.strip():
@@ -155,11 +157,26 @@ def table(
         if name not in shown.columns:
             raise ValueError(f"digits names a column the table does not have: {name!r}")
     columns = {
-        column: format_column(shown[column].tolist(), per_column.get(column, default))
+        column: (
+            [format_year(v) for v in shown[column].tolist()]
+            if YEAR.search(column)
+            else format_column(shown[column].tolist(), per_column.get(column, default))
+        )
         for column in shown.columns
     }
     cells = [[columns[column][i] for column in shown.columns] for i in range(len(shown))]
     return Table(shown, cells, caption, empty)
+
+
+YEAR = re.compile(r"\byears?\b", re.IGNORECASE)
+
+
+def format_year(value) -> str:
+    """A year as written (2018, not 2,018); anything else as :func:`format_value` shows it."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if math.isfinite(float(value)) and float(value).is_integer():
+            return str(int(value))
+    return format_value(value)
 
 
 def _decimals(values: list[float], digits: int) -> int | None:
@@ -170,34 +187,37 @@ def _decimals(values: list[float], digits: int) -> int | None:
     significant figures on the largest and at least two on the smallest.
     """
     for decimals in range(4):
-        if all(abs(v - round(v, decimals)) <= 1e-9 * max(1.0, abs(v)) for v in values):
+        if all(abs(v - round(v, decimals)) <= 1e-6 * 10**-decimals for v in values):
             return decimals
     nonzero = [abs(v) for v in values if v != 0]
     top = math.floor(math.log10(max(nonzero)))
     bottom = math.floor(math.log10(min(nonzero)))
-    if top >= 15 or bottom <= -4:
-        return None
+    if top >= 15 or bottom <= -4 or top - bottom > 3:
+        return None  # too wide a range for one format: each number keeps its own
     return min(max(digits - 1 - top, 1 - bottom, 0), 6)
 
 
 def format_column(values: list, digits: int = 3) -> list[str]:
-    """One column as text: its non-whole numbers with the same decimals (see :func:`_decimals`)."""
+    """One column as text: its numbers with the same decimals (see :func:`_decimals`).
+
+    A column of whole numbers shows them whole (``2,880``), whatever their type.
+    """
     digits = validate.positive_integer("digits", digits)
-    numbers_in = [
+    floats = [
         float(v)
         for v in values
         if isinstance(v, numbers.Real)
         and not isinstance(v, (bool, numbers.Integral))
         and math.isfinite(float(v))
-        and not float(v).is_integer()
     ]
-    decimals = _decimals(numbers_in, digits) if numbers_in else None
+    whole = all(v.is_integer() for v in floats)
+    decimals = None if whole else _decimals(floats, digits)
     if decimals is None:
         return [format_value(v, digits) for v in values]
     shown = []
     for v in values:
         is_number = isinstance(v, numbers.Real) and not isinstance(v, (bool, numbers.Integral))
-        if is_number and math.isfinite(float(v)) and abs(float(v)) < 1e15:
+        if is_number and math.isfinite(float(v)):
             shown.append(f"{float(v):,.{decimals}f}")
         else:
             shown.append(format_value(v, digits))
