@@ -151,3 +151,12 @@ def test_quick_gpu_check_without_a_gpu_is_empty() -> None:
         pytest.skip("a GPU is usable here")
     result = machine.quick_gpu_check()
     assert result.empty and list(result.columns) == machine.GPU_CHECK_COLUMNS
+
+
+def test_datasheet_for_people() -> None:
+    shown = machine.datasheet_display()
+    assert "FP32 peak [TFLOP/s]" in shown.headers and "fp32_tflops" not in shown.headers
+    row = machine.datasheet_row_display(hardware.lookup("Tesla T4"))
+    cells = dict(row.cells)
+    assert cells["year"] == "2018" and cells["boost clock [MHz]"] == "1,590"
+    assert cells["BF16 tensor peak [TFLOP/s]"] == "—"
