@@ -83,3 +83,11 @@ def test_a_column_shares_its_decimals() -> None:
 def test_years_have_no_separators_and_wide_ranges_keep_their_own_format() -> None:
     frame = pd.DataFrame({"Year": [2018, 2024], "step [ms]": [4.0, 103_453_781.13456]})
     assert display.table(frame).cells == [["2018", "4"], ["2024", "103,000,000"]]
+
+
+def test_labelled_uses_the_words_a_frame_needs() -> None:
+    vocabulary = {"fp64_tflops": "FP64 peak [TFLOP/s]", "cores": "CUDA cores", "x_y": "unused"}
+    shown = display.labelled(sample().set_index("name"), vocabulary, {"name": "GPU"})
+    assert shown.headers == ["GPU", "FP64 peak [TFLOP/s]", "CUDA cores"]
+    with pytest.raises(ValueError, match="headers in words"):
+        display.labelled(sample(), {"cores": "CUDA cores"})

@@ -18,7 +18,7 @@ import pandas as pd
 
 from aicompute import validate
 
-__all__ = ["Table", "format_column", "format_number", "format_value", "table"]
+__all__ = ["Table", "format_column", "format_number", "format_value", "labelled", "table"]
 
 MISSING = "—"
 
@@ -222,3 +222,31 @@ def format_column(values: list, digits: int = 3) -> list[str]:
         else:
             shown.append(format_value(v, digits))
     return shown
+
+
+def labelled(
+    frame: pd.DataFrame,
+    vocabulary: Mapping[str, str],
+    headers: Mapping[str, str] | None = None,
+    *,
+    digits: int | Mapping[str, int] = 3,
+    caption: str = "",
+    empty: str = "No rows.",
+) -> Table:
+    """:func:`table` with a module's vocabulary of headers, of which ``frame`` uses some.
+
+    A chapter names its columns the same way in every table: ``vocabulary`` maps code names to
+    words for all of them, ``headers`` adds to or overrides it for this table. Named index levels
+    become the first columns; an unnamed index is dropped.
+    """
+    named = [name for name in frame.index.names if name is not None]
+    shown = frame.reset_index(level=named) if named else frame
+    words = {**dict(vocabulary), **dict(headers or {})}
+    columns = {str(c) for c in shown.columns}
+    return table(
+        shown,
+        {code: text for code, text in words.items() if code in columns},
+        digits=digits,
+        caption=caption,
+        empty=empty,
+    )

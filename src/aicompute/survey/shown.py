@@ -91,14 +91,4 @@ def display_table(
     ``headers`` adds to or overrides :data:`HEADERS` for this table (``{"ratio": "wanted /
     held"}``). An unnamed index is dropped; a column without words still raises ``ValueError``.
     """
-    named = [name for name in frame.index.names if name is not None]
-    shown = frame.reset_index(level=named) if named else frame
-    vocabulary = {**HEADERS, **dict(headers or {})}
-    columns = {str(c) for c in shown.columns}
-    return display.table(
-        shown,
-        {code: words for code, words in vocabulary.items() if code in columns},
-        digits=digits,
-        caption=caption,
-        empty=empty,
-    )
+    return display.labelled(frame, HEADERS, headers, digits=digits, caption=caption, empty=empty)
