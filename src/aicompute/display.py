@@ -37,7 +37,7 @@ def format_number(value: float | None, unit: str = "", digits: int = 3) -> str:
         text = "0"
     else:
         magnitude = math.floor(math.log10(abs(value)))
-        if magnitude >= 15 or magnitude <= -4:
+        if magnitude >= 15 or magnitude < -4:
             text = f"{value:.{digits - 1}e}"
         else:
             decimals = max(digits - 1 - magnitude, 0)
@@ -192,7 +192,7 @@ def _decimals(values: list[float], digits: int) -> int | None:
     nonzero = [abs(v) for v in values if v != 0]
     top = math.floor(math.log10(max(nonzero)))
     bottom = math.floor(math.log10(min(nonzero)))
-    if top >= 15 or bottom <= -4 or top - bottom > 3:
+    if top >= 15 or bottom < -4 or top - bottom > 3:
         return None  # too wide a range for one format: each number keeps its own
     return min(max(digits - 1 - top, 1 - bottom, 0), 6)
 
