@@ -93,3 +93,13 @@ def test_labelled_uses_the_words_a_frame_needs() -> None:
     assert shown.headers == ["GPU", "FP64 peak [TFLOP/s]", "CUDA cores"]
     with pytest.raises(ValueError, match="headers in words"):
         display.labelled(sample(), {"cores": "CUDA cores"})
+
+
+def test_values_line_wraps_to_the_column() -> None:
+    values = {f"processor {i}": 1234.5 * i for i in range(1, 12)}
+    text = display.values_line("share of peak", values, unit="%")
+    lines = text.splitlines()
+    assert len(lines) > 1 and all(len(line) <= 79 for line in lines)
+    assert lines[0].startswith("share of peak: processor 1 1,234.5 %") or "processor 1" in lines[0]
+    with pytest.raises(TypeError, match="mapping"):
+        display.values_line("x", [1, 2])

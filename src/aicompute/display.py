@@ -18,7 +18,15 @@ import pandas as pd
 
 from aicompute import validate
 
-__all__ = ["Table", "format_column", "format_number", "format_value", "labelled", "table"]
+__all__ = [
+    "Table",
+    "format_column",
+    "format_number",
+    "format_value",
+    "labelled",
+    "table",
+    "values_line",
+]
 
 MISSING = "—"
 
@@ -250,3 +258,25 @@ def labelled(
         caption=caption,
         empty=empty,
     )
+
+
+def values_line(label: str, values: Mapping[str, object], unit: str = "", width: int = 79) -> str:
+    """``label: a x unit, b y unit, ...`` wrapped to ``width`` columns, for a printed summary.
+
+    A dict printed as it comes runs far past the book's column; this keeps each line readable.
+    """
+    if not isinstance(label, str) or not isinstance(values, Mapping):
+        raise TypeError("values_line takes a label (text) and a mapping of names to values")
+    width = validate.positive_integer("width", width, minimum=20)
+    items = [
+        f"{name} {format_value(value)}{(' ' + unit) if unit else ''}"
+        for name, value in values.items()
+    ]
+    lines = [f"{label}:"]
+    for index, item in enumerate(items):
+        text = item + ("," if index < len(items) - 1 else "")
+        if len(lines[-1]) + 1 + len(text) > width:
+            lines.append("  " + text)
+        else:
+            lines[-1] += " " + text
+    return "\n".join(lines)
