@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from aicompute import claims, data, hardware
+from aicompute import claims, data, hardware, validate
 from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 from aicompute.flops import Layer, LinearShape, elementwise_flops, network_flops
 from aicompute.im2col import ConvShape, k40_balance
@@ -369,18 +369,16 @@ def our_budget() -> SearchBudget:
 
 def search_flops(positions: float, flops_per_position: float) -> float:
     """FLOPs to evaluate ``positions`` positions at ``flops_per_position`` each."""
-    if not positions > 0 or not flops_per_position > 0:
-        raise ValueError("positions and flops_per_position must be positive")
+    positions = validate.positive_number("positions", positions)
+    flops_per_position = validate.positive_number("flops_per_position", flops_per_position)
     return positions * flops_per_position
 
 
 def seconds_on(flops: float, peak_flops: float, efficiency: float = REPORT_EFFICIENCY) -> float:
     """Seconds to perform ``flops`` on a processor of ``peak_flops`` running at ``efficiency``."""
-    if not flops >= 0:
-        raise ValueError(f"flops must be non-negative, got {flops}")
-    if not peak_flops > 0:
-        raise ValueError(f"peak_flops must be positive, got {peak_flops}")
-    if not 0 < efficiency <= 1:
+    flops = validate.positive_number("flops", flops, allow_zero=True)
+    peak_flops = validate.positive_number("peak_flops", peak_flops)
+    if not 0 < validate.finite_number("efficiency", efficiency) <= 1:
         raise ValueError(f"efficiency must be in (0, 1], got {efficiency}")
     return flops / (peak_flops * efficiency)
 
@@ -404,6 +402,7 @@ def search_time_table(
     """Seconds to perform ``flops`` on processors of the datasheet (FP32 peak at
     ``efficiency``; all rows with an FP32 figure, or those in ``names``), plus ``extra`` named
     sustained rates (FLOP/s, used as they are). Sorted from fastest to slowest."""
+    flops = validate.positive_number("flops", flops, allow_zero=True)
     sheet = hardware.datasheet()
     if names is not None:
         unknown = sorted(set(names) - set(sheet["name"]))

@@ -434,9 +434,8 @@ def streaming_bandwidth(table: pd.DataFrame, min_bytes: int = 2**27) -> float:
     depends on how many cache misses it keeps in flight, so a well-prefetched BLAS-1 loop can
     beat STREAM; a roof must lie above every measured point, hence this candidate.
     """
-    needed = {"op", "bytes", "gbs"}
-    if not needed <= set(table.columns):
-        raise ValueError(f"table needs columns {sorted(needed)}")
+    validate.frame("table", table, ["op", "bytes", "gbs"])
+    min_bytes = validate.positive_number("min_bytes", min_bytes, allow_zero=True)
     rows = table[table["op"].isin(["axpy", "gemv"]) & (table["bytes"] >= min_bytes)]
     if rows.empty:
         raise ValueError(f"no AXPY or GEMV call moved at least {min_bytes} bytes")
@@ -469,7 +468,7 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
 
     from aicompute import plotting
 
-    if table.empty:
+    if validate.frame("table", table, ["op", "precision", "n", "gflops"]).empty:
         raise ValueError("nothing to plot: the table is empty")
     ops = [op for op in OPS if op in set(table["op"])]
     fig, axes = plotting.new_figure(
@@ -654,6 +653,7 @@ def mlp_operations(widths=REFERENCE_MLP, batch: int = 128) -> pd.DataFrame:
 
 def mlp_summary(operations: pd.DataFrame) -> dict[str, float]:
     """GEMM FLOPs, elementwise FLOPs, total and GEMM share of a :func:`mlp_operations` table."""
+    validate.frame("operations", operations)
     if operations.empty or not {"kind", "flops"} <= set(operations.columns):
         raise ValueError("give a non-empty table from mlp_operations")
     by_kind = operations.groupby("kind")["flops"].sum()

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, timing
+from aicompute import backend, timing, validate
 
 __all__ = [
     "OPS",
@@ -322,6 +322,7 @@ def _prepare_torch(op, n, precision, device, a64, b64) -> Operation:
 
 def check(operation: Operation) -> float:
     """Relative error (Frobenius norm) of one call against float64 NumPy on the same inputs."""
+    validate.instance("operation", operation, Operation, "an Operation from prepare()")
     got = operation.result()
     want = operation.reference()
     if got.shape != want.shape:

@@ -481,4 +481,7 @@ def _row(finding: Finding) -> dict[str, str]:
 
 def audit_table(findings: Iterable[Finding]) -> AuditTable:
     """The audit table of these findings, in the order given."""
+    findings = list(validate.instance("findings", findings, Iterable, "a list of Findings"))
+    for finding in findings:
+        validate.instance("each finding", finding, Finding)
     return AuditTable(findings)

@@ -14,6 +14,8 @@ from importlib import resources
 
 import pandas as pd
 
+from aicompute import validate
+
 __all__ = ["available", "load", "path", "read"]
 
 _PACKAGE = "aicompute"
@@ -46,6 +48,9 @@ def read(file, name: str, **read_csv_options) -> pd.DataFrame:
 
     Comment lines are skipped and every row must name its source.
     """
+    if not callable(getattr(file, "open", None)):
+        raise TypeError(f"file must be a pathlib.Path or a Traversable, got {type(file).__name__}")
+    name = validate.text("name", name)
     with file.open(encoding="utf-8") as handle:
         lines = [line for line in handle if not line.lstrip().startswith("#")]
     frame = pd.read_csv(io.StringIO("".join(lines)), skipinitialspace=True, **read_csv_options)

@@ -159,6 +159,7 @@ def _outputs(layer: Layer) -> int:
 
 def _check_chain(layers: Mapping[str, Layer]) -> None:
     """Each layer must take what the previous one produces (channels, size, feature count)."""
+    validate.instance("layers", layers, Mapping, "a dict of layer shapes (name -> shape)")
     if not layers:
         raise ValueError("a network needs at least one layer")
     previous_name, previous = None, None

@@ -18,12 +18,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 import types
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, flops, timing
+from aicompute import backend, flops, timing, validate
 from aicompute.im2col import ConvShape
 
 __all__ = [
@@ -147,6 +147,7 @@ def time_layer(
     On a GPU each method runs for :data:`GPU_WARMUP_SECONDS` before it is timed: the float64
     check on the host leaves the GPU idle, and an idle GPU drops its clock.
     """
+    validate.instance("shape", shape, ConvShape)
     import torch
     import torch.nn.functional as F
 
@@ -226,6 +227,7 @@ def network_flops(net, board: tuple[int, int, int] = (48, 19, 19)) -> int:
     them (2 per multiply-add of convolutions and matrix products), via ``flops.torch_flops``."""
     import torch
 
+    validate.instance("net", net, torch.nn.Module, "a torch.nn.Module")
     if len(board) != 3 or min(board) < 1:
         raise ValueError(f"board must be (planes, height, width), got {board}")
     first = next(net.parameters())
@@ -332,8 +334,9 @@ def plot_rates(rates: pd.DataFrame, references: dict[str, float], *, title: str 
 
     from aicompute import plotting
 
-    if rates.empty:
+    if validate.frame("rates", rates, ["precision", "batch", "evaluations_per_s"]).empty:
         raise ValueError("nothing to plot: the table is empty")
+    validate.instance("references", references, Mapping, "a dict of label -> evaluations/s")
     fig, ax = plotting.new_figure(
         "boards per call (batch)", "evaluations per second (1/s)", logx=True, logy=True, title=title
     )
@@ -347,8 +350,7 @@ def plot_rates(rates: pd.DataFrame, references: dict[str, float], *, title: str 
         )
     values = list(rates["evaluations_per_s"])
     for index, (label, value) in enumerate(references.items()):
-        if not value > 0:
-            raise ValueError(f"reference {label!r} must be positive, got {value}")
+        value = validate.positive_number(f"reference {label!r}", value)
         ax.axhline(
             value,
             color=plotting.OKABE_ITO["black"],

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, timing
+from aicompute import backend, timing, validate
 
 __all__ = [
     "DIRECTIONS",
@@ -387,7 +387,7 @@ def plot_transfers(
     (label: GB/s) are drawn as horizontal lines (link rates, device memory)."""
     from aicompute import plotting
 
-    if table.empty:
+    if validate.frame("table", table, ["direction", "memory", "bytes", "gbs"]).empty:
         raise ValueError("nothing to plot: the table is empty")
     fig, ax = plotting.new_figure(
         "transfer size (bytes)", "bandwidth (GB/s)", logx=True, logy=True, title=title
@@ -404,8 +404,7 @@ def plot_transfers(
         )
     styles = [":", "--", "-.", (0, (5, 1)), (0, (1, 3))]
     for index, (label, value) in enumerate((references or {}).items()):
-        if not (value > 0):
-            raise ValueError(f"reference {label!r} must be positive, got {value}")
+        value = validate.positive_number(f"reference {label!r}", value)
         ax.axhline(
             value,
             color=plotting.OKABE_ITO["black"],
@@ -423,8 +422,11 @@ def plot_offload(tables: dict[str, pd.DataFrame], *, title: str = ""):
 
     from aicompute import plotting
 
+    validate.instance("tables", tables, Mapping, "a dict of op -> offload table")
     if not tables:
         raise ValueError("nothing to plot")
+    for op, table in tables.items():
+        validate.frame(f"tables[{op!r}]", table, ["n", "cpu_s", "offload_s", "offload_source"])
     fig, axes = plotting.new_figure(
         "size n (vector length or matrix side)",
         "time per call (s)",
@@ -472,6 +474,8 @@ def model_from_tables(gpu_names: Sequence[str], link: str = "PCIe 3.0 x16"):
     """
     from aicompute import hardware, im2col, roofline
 
+    if isinstance(gpu_names, str) or not isinstance(gpu_names, Sequence):
+        raise TypeError(f"gpu_names must be a list of device names, got {type(gpu_names).__name__}")
     links = roofline.interconnects().set_index("name")
     if link not in links.index:
         raise ValueError(f"unknown link {link!r}; known: {', '.join(links.index)}")

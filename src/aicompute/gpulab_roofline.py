@@ -26,13 +26,13 @@ import shutil
 import statistics
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, timing
+from aicompute import backend, timing, validate
 
 __all__ = [
     "FMA_KERNEL_SOURCE",
@@ -396,6 +396,7 @@ def roofline_from_datasheet(row, clock_mhz: float | None = None) -> Roofline:
     """
     if row is None:
         raise ValueError("no datasheet row: this device is not in the hardware table")
+    validate.instance("row", row, (pd.Series, Mapping), "a datasheet row (hardware.lookup)")
     bandwidth = _number(row, "mem_bw_gbs")
     if bandwidth is None:
         raise ValueError(f"datasheet row {row.get('name')!r} has no mem_bw_gbs")
@@ -424,11 +425,9 @@ def roofline_from_datasheet(row, clock_mhz: float | None = None) -> Roofline:
 
 def attainable(intensity, peak_gflops: float, bandwidth_gbs: float) -> np.ndarray:
     """Roofline bound ``min(peak, bandwidth x intensity)`` in GFLOP/s."""
-    if not (peak_gflops > 0 and bandwidth_gbs > 0):
-        raise ValueError("peak and bandwidth must be positive")
-    intensity = np.asarray(intensity, dtype=float)
-    if np.any(intensity < 0):
-        raise ValueError("intensity must be non-negative")
+    peak_gflops = validate.positive_number("peak_gflops", peak_gflops)
+    bandwidth_gbs = validate.positive_number("bandwidth_gbs", bandwidth_gbs)
+    intensity = validate.finite_array("intensity", intensity, allow_negative=False)
     return np.minimum(peak_gflops, bandwidth_gbs * intensity)
 
 
@@ -458,8 +457,9 @@ def sm_clock_mhz_under_load(
     thread: a thread that never used CUDA has no current CUDA context for cuBLAS.) Returns
     ``None`` without a GPU or ``nvidia-smi``.
     """
-    if samples < 1 or seconds <= 0:
-        raise ValueError("samples must be >= 1 and seconds positive")
+    validate.function("launch", launch)
+    seconds = validate.positive_number("seconds", seconds)
+    samples = validate.positive_integer("samples", samples)
     if not (backend.cupy_status().usable or backend.torch_cuda_status().usable):
         return None
     if shutil.which("nvidia-smi") is None:

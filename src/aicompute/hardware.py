@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aicompute import data
+from aicompute import data, validate
 
 __all__ = [
     "CpuInfo",
@@ -186,8 +186,7 @@ def lookup(name: str) -> pd.Series | None:
     A variant word of the detected name (``Ti``, ``Super``, ``NVL``, ...) must also be in the
     row's name, so ``"GeForce GTX 1070 Ti"`` does not read as a GTX 1070.
     """
-    if not name or not name.strip():
-        raise ValueError("device name must not be empty")
+    name = validate.text("device name", name)
     table = datasheet()
     detected = set(_normalise(name).split())
     best, best_score = None, 0

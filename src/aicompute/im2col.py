@@ -327,6 +327,7 @@ def lowering_table(shapes: dict[str, ConvShape], itemsize: int = 4) -> pd.DataFr
     Bytes are at ``itemsize`` bytes per element (4: float32); intensity is FLOPs over the bytes
     of the GEMM's two operands and result, each moved once, and with the im2col copy added.
     """
+    validate.instance("shapes", shapes, dict, "a dict of name -> ConvShape")
     if not shapes:
         raise ValueError("give at least one named ConvShape")
     rows = []
@@ -553,6 +554,7 @@ def time_layer(
     as many threads as NumPy's BLAS and torch are set to use. Checks first that im2col + GEMM
     and ``torch.nn.functional.conv2d`` agree on the full layer.
     """
+    validate.instance("shape", shape, ConvShape)
     import torch
     import torch.nn.functional as F
 

@@ -21,7 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, hardware, membench, plotting
+from aicompute import backend, hardware, membench, plotting, validate
 from aicompute.hardware import CpuInfo
 
 __all__ = [
@@ -139,8 +139,8 @@ def gpu_summary() -> pd.DataFrame:
 
 def gpu_peak_at_clock(row: pd.Series, clock_mhz: float) -> float:
     """FP32 FLOP/s of a datasheet GPU at ``clock_mhz``: 2 (FMA) x FP32 lanes x clock."""
-    if not clock_mhz > 0:
-        raise ValueError(f"clock_mhz must be positive, got {clock_mhz}")
+    validate.instance("row", row, pd.Series, "a datasheet row (hardware.lookup)")
+    clock_mhz = validate.positive_number("clock_mhz", clock_mhz)
     lanes = row.get("fp32_lanes")
     if lanes is None or pd.isna(lanes) or lanes <= 0:
         raise ValueError(f"{row.get('name', 'this row')} has no fp32_lanes in the datasheet")
@@ -149,13 +149,10 @@ def gpu_peak_at_clock(row: pd.Series, clock_mhz: float) -> float:
 
 def fraction_of_peak(measured: float, peak: float | None) -> float:
     """``measured / peak``; NaN when the peak is unknown. Both in the same unit."""
-    if not measured >= 0:
-        raise ValueError(f"measured rate must be non-negative, got {measured}")
+    measured = validate.positive_number("measured rate", measured, allow_zero=True)
     if peak is None or (isinstance(peak, float) and math.isnan(peak)):
         return math.nan
-    if not peak > 0:
-        raise ValueError(f"peak must be positive, got {peak}")
-    return measured / peak
+    return measured / validate.positive_number("peak", peak)
 
 
 def quick_check(

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from aicompute import validate
 from aicompute.roofline import gemm_intensity
 from aicompute.timing import Timing, benchmark
 
@@ -71,6 +72,7 @@ def _check_kind(kind: str) -> tuple[int, int, int]:
 
 
 def _check_count(name: str, value, minimum: int = 1) -> int:
+    validate.finite_number(name, value)
     if isinstance(value, bool) or int(value) != value or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
@@ -724,6 +726,9 @@ def run_c_stream(
     """Run the compiled C STREAM: ``{kind: (best, median)}`` in byte/s, STREAM's convention."""
     import subprocess
 
+    validate.instance("binary", binary, (str, os.PathLike), "the path of the compiled C STREAM")
+    if not os.path.isfile(binary):
+        raise ValueError(f"binary must be the compiled C STREAM, but there is no file {binary!r}")
     n = _check_count("n", n, 1024)
     ntimes = _check_count("ntimes", ntimes, 3)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

@@ -20,13 +20,13 @@ report's roofline claims (제2장 제2절 2, 제3절).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from aicompute import data
+from aicompute import data, validate
 from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 
 __all__ = [
@@ -370,9 +370,10 @@ def gemm_intensity(m: int, n: int, k: int, itemsize: int = 8, *, read_c: bool = 
     (``C += A B``). This is the best case (perfect cache reuse); square ``n`` gives ``n / 12``
     in double precision.
     """
-    for label, value in (("m", m), ("n", n), ("k", k), ("itemsize", itemsize)):
-        if int(value) != value or value < 1:
-            raise ValueError(f"{label} must be a positive integer, got {value!r}")
+    m = validate.positive_integer("m", m)
+    n = validate.positive_integer("n", n)
+    k = validate.positive_integer("k", k)
+    itemsize = validate.positive_integer("itemsize", itemsize)
     words = m * k + k * n + m * n * (2 if read_c else 1)
     return 2.0 * m * n * k / (itemsize * words)
 
@@ -386,6 +387,7 @@ def balance_trend(table: pd.DataFrame, precision: str = "fp32") -> dict[str, flo
     if precision not in PRECISION_COLUMNS:
         raise ValueError(f"precision must be one of {sorted(PRECISION_COLUMNS)}, got {precision!r}")
     column = PRECISION_COLUMNS[precision]
+    validate.frame("table", table, [column, "mem_bw_gbs", "year"])
     rows = table.dropna(subset=[column, "mem_bw_gbs", "year"])
     if len(rows) < 3 or rows["year"].max() - rows["year"].min() < 2:
         raise ValueError("need at least three processors spanning two years or more")
@@ -430,6 +432,8 @@ def plot_processors(
     """
     from aicompute.plotting import color_for
 
+    _check_axes(ax)
+    validate.instance("names", names, Mapping, "a dict of label -> datasheet name")
     table = _datasheet() if table is None else table
     names = with_figure(names, precision, table)
     frame = roofline_table(list(names.values()), precision, table)
@@ -449,10 +453,17 @@ def plot_processors(
 
 def place_kernels(ax, table: pd.DataFrame | None = None, *, color="#555555") -> None:
     """Mark each kernel of ``kernels.csv`` at the middle of its intensity range."""
+    _check_axes(ax)
     table = kernels() if table is None else table
     for row in table.itertuples():
         middle = math.sqrt(row.intensity_low * row.intensity_high)
         place_kernel(ax, middle, str(row.kernel).split(" (")[0], color=color)
+
+
+def _check_axes(ax) -> None:
+    from matplotlib.axes import Axes
+
+    validate.instance("ax", ax, Axes, "a matplotlib Axes")
 
 
 def ridge_history(table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -525,6 +536,7 @@ TODAY_PROCESSORS: dict[str, tuple[str, ...]] = {
 
 def resolve(labels: dict[str, tuple[str, ...]], table: pd.DataFrame | None = None) -> dict:
     """``{label: datasheet name}`` for a dict of labels and search words."""
+    validate.instance("labels", labels, Mapping, "a dict of label -> search words")
     table = _datasheet() if table is None else table
     return {label: find_processor(table, *words) for label, words in labels.items()}
 
