@@ -11,7 +11,20 @@ in a circle:
 3. **lab** modules: what only the GPU labs need.
 
 :data:`LAYERS` places every module; a new module is placed there when it is written.
+
+Where the code lives
+--------------------
+
+One row per module (:data:`MODULE_MAP`, shown again in ``CONTRIBUTING.md``): the chapters or labs
+it serves (``all``: infrastructure used throughout; a chapter module's claims are in
+``data/claims/ch<N>.csv`` of its chapter N), the notebooks that import it (``03`` is
+``notebooks/03_*.ipynb``, ``lab1`` is ``labs/lab1_*.ipynb``, ``*`` many), the curated tables it
+reads from ``data/`` (without ``.csv``) and its tests (``moore`` is ``tests/test_moore.py``).
 """
+
+from __future__ import annotations
+
+from typing import NamedTuple
 
 __version__ = "0.1.0"
 
@@ -48,3 +61,60 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "gpulab_roofline",
     ),
 }
+
+#: The map of the package: module, chapters or labs, notebooks, curated data, tests. Adding a
+#: module is adding its row here (then ``python tools/module_map.py`` copies the table into
+#: ``CONTRIBUTING.md``); ``tests/test_module_map.py`` checks every row against the files.
+MODULE_MAP_TABLE = """\
+| module | chapter or lab | notebooks | curated data | tests |
+| --- | --- | --- | --- | --- |
+| backend | all | * | | backend gpulab_fake_gpu |
+| blas_bench | 4 lab1 lab2 | 04 | | blas_bench |
+| claims | all | * | claims/ch* | claims report_coverage |
+| data | all | | * | plotting_and_data |
+| display | all | | | display |
+| hardware | all | * | hardware | hardware |
+| plotting | all | * | | plotting_and_data |
+| timing | all | 02 05 lab1 | | timing |
+| validate | all | | | validate |
+| moore | 1 | 01 | processors top500_history smartphone_vs_supercomputer compute_prices | moore |
+| parallel | 2 | 02 | | parallel |
+| roofline | 3 | 00 03 04 05 lab3 | kernels interconnects hardware | roofline |
+| membench | 3 4 | 03 04 05 | | membench |
+| machine | 0 | 00 | hardware | machine |
+| blas | 4 | 04 | hardware | blas |
+| im2col | 5 | 05 lab4 | im2col_k40 | im2col |
+| flops | 6 | 06 | | flops |
+| alphago | 6 | 06 lab4 | alphago_hardware game_ai_top500 hardware | alphago |
+| survey | 7 | 07 | survey_tables survey_reference_systems | survey |
+| report_facts | 0 | | ai_history top500_history report_numerals hardware | report_coverage |
+| gpulab_blas | lab1 lab2 | lab1 lab2 | | gpulab_blas |
+| gpulab_conv | lab4 | lab4 | | gpulab_conv gpulab_fake_gpu |
+| gpulab_pcie | lab3 | lab3 | hardware | gpulab_pcie |
+| gpulab_roofline | lab1 | lab1 | | gpulab_roofline gpulab_fake_gpu |
+"""
+
+
+class ModuleRow(NamedTuple):
+    """One row of :data:`MODULE_MAP`; each field holds the words of its column."""
+
+    places: tuple[str, ...]
+    notebooks: tuple[str, ...]
+    data: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+def _parse_map(table: str) -> dict[str, ModuleRow]:
+    """``{module: row}`` from the Markdown table :data:`MODULE_MAP_TABLE` (header lines skipped)."""
+    rows = {}
+    for line in table.strip().splitlines()[2:]:
+        module, *cells = (cell.strip() for cell in line.strip().strip("|").split("|"))
+        rows[module] = ModuleRow(*(tuple(cell.split()) for cell in cells))
+    return rows
+
+
+#: ``{module: ModuleRow}``, read from :data:`MODULE_MAP_TABLE`.
+MODULE_MAP: dict[str, ModuleRow] = _parse_map(MODULE_MAP_TABLE)
+
+if __doc__ is not None:  # docstrings are dropped under ``python -OO``
+    __doc__ += "\n" + MODULE_MAP_TABLE
