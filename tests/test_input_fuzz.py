@@ -3,7 +3,9 @@
 Every function in a module's ``__all__`` is called with each bad value in every required
 parameter at once: NaN, infinities, text and an arbitrary object. It must raise ``ValueError`` or
 ``TypeError``; an answer (a NaN or infinity passed through, or any result at all) or another
-exception from deep inside (``AttributeError``, ``OverflowError``, ``KeyError``...) fails.
+exception from deep inside (``AttributeError``, ``OverflowError``, ``KeyError``...) fails, and so
+does a message that names neither a parameter nor the bad value (``'float' object is not
+iterable`` tells the caller nothing).
 
 A few functions answer some of these values by design; :data:`EXEMPT` lists them, each with the
 bad values it answers and why. An exemption that is no longer needed fails too, so the list
@@ -15,6 +17,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 
 import pytest
 
@@ -104,10 +107,28 @@ def test_every_exemption_names_a_public_function_a_bad_value_and_a_reason() -> N
     assert len(EXEMPT) <= 0.05 * len(FUNCTIONS), "exemptions must stay rare"
 
 
+def _says_what_was_wrong(message: str, function, value) -> bool:
+    """Does ``message`` name one of the parameters (as a word) or show the bad value?"""
+    names = [parameter.name for parameter in _required(function)]
+    return str(value) in message or any(re.search(rf"\b{n}\b", message) for n in names)
+
+
 @pytest.mark.parametrize(("name", "function", "bad"), CASES)
 def test_bad_input_is_refused(name: str, function, bad: str) -> None:
-    with pytest.raises((ValueError, TypeError)):
+    with pytest.raises((ValueError, TypeError)) as error:
         _call(function, BAD_VALUES[bad])
+    message = str(error.value)
+    assert _says_what_was_wrong(message, function, BAD_VALUES[bad]), f"vague message: {message}"
+
+
+def test_a_vague_message_is_caught() -> None:
+    def scale(table, factor):
+        return table * factor
+
+    assert _says_what_was_wrong("factor must be finite, got nan", scale, float("nan"))
+    assert _says_what_was_wrong("no table 'x'", scale, "x")
+    assert not _says_what_was_wrong("can't multiply sequence by non-int", scale, "x")
+    assert not _says_what_was_wrong("factorial overflow", scale, float("inf"))
 
 
 @pytest.mark.parametrize(("name", "function", "bad"), EXEMPT_CASES)

@@ -88,3 +88,16 @@ def test_text_and_function() -> None:
     assert validate.function("fn", len) is len
     with pytest.raises(TypeError, match="fn must be a function to call, got str"):
         validate.function("fn", "len")
+
+
+def test_sequences_are_lists_but_not_text_or_dicts() -> None:
+    assert validate.sequence("sizes", (1, 2)) == [1, 2]
+    assert validate.sequence("sizes", np.arange(2)) == [0, 1]
+    for bad in ["12", {"a": 1}, 3.0, None]:
+        with pytest.raises(TypeError, match="sizes must be a list"):
+            validate.sequence("sizes", bad)
+    assert validate.positive_integers("sizes", [1, np.int64(2)]) == [1, 2]
+    with pytest.raises(ValueError, match="each of sizes must be positive, got 0"):
+        validate.positive_integers("sizes", [4, 0])
+    with pytest.raises(TypeError, match="sizes must be a list of integers, got float"):
+        validate.positive_integers("sizes", float("nan"))

@@ -237,8 +237,7 @@ def rank_for(rmax_gflops: float, list_month: str) -> int:
     the system then takes rank ``r + 1`` (ties go to the listed system). Raises ``ValueError``
     when the curated rows do not bracket the value.
     """
-    if not rmax_gflops > 0:
-        raise ValueError(f"rmax_gflops must be positive, got {rmax_gflops}")
+    rmax_gflops = validate.positive_number("rmax_gflops", rmax_gflops)
     table = top500_table()
     rows = table[table["list"] == list_month].set_index("rank")["rmax_gflops"].sort_index()
     if rows.empty:

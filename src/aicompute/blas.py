@@ -450,6 +450,9 @@ def add_roofline(table: pd.DataFrame, bandwidth: float, peaks: dict[str, float])
     """
     from aicompute.roofline import attainable_flops
 
+    validate.frame("table", table, ["precision", "intensity"])
+    bandwidth = validate.positive_number("bandwidth", bandwidth)
+    validate.instance("peaks", peaks, dict, "a dict of precision -> FLOP/s")
     missing = set(table["precision"]) - set(peaks)
     if missing:
         raise ValueError(f"no peak given for {sorted(missing)}")
@@ -678,6 +681,7 @@ def attainable_fraction(
     """
     from aicompute.roofline import attainable_flops
 
+    validate.frame("operations", operations, ["kind", "m", "n", "k"])
     gemms = operations[operations["kind"] == "gemm"]
     if gemms.empty:
         raise ValueError("the table has no matrix products")

@@ -369,6 +369,9 @@ def sweep(
     intensity (FLOP/byte), seconds (median), gflops, gbs, rel_error (from the check at
     ``check_size``). Raises ``ValueError`` if a routine's error exceeds :data:`TOLERANCE`.
     """
+    combos = validate.sequence("combos", combos, "a list of (library, precision) pairs")
+    if not all(isinstance(c, tuple | list) and len(c) == 2 for c in combos):
+        raise ValueError(f"combos must be (library, precision) pairs, got {combos!r}")
     if check_size < 2:
         raise ValueError(f"check_size must be at least 2, got {check_size}")
     rows = []

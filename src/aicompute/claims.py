@@ -377,8 +377,7 @@ def format_number(value: float | None, unit: str = "", digits: int = 3) -> str:
     """A number with ``digits`` significant figures and thousands separators, then its unit."""
     if value is None:
         return "—"
-    if not math.isfinite(value):
-        raise ValueError(f"cannot format a non-finite number: {value}")
+    value = validate.finite_number("value", value)
     if digits < 1:
         raise ValueError(f"digits must be at least 1, got {digits}")
     if value == 0:
@@ -482,6 +481,6 @@ def _row(finding: Finding) -> dict[str, str]:
 def audit_table(findings: Iterable[Finding]) -> AuditTable:
     """The audit table of these findings, in the order given."""
     findings = list(validate.instance("findings", findings, Iterable, "a list of Findings"))
-    for finding in findings:
-        validate.instance("each finding", finding, Finding)
+    for index, finding in enumerate(findings):
+        validate.instance(f"findings[{index}]", finding, Finding)
     return AuditTable(findings)

@@ -30,6 +30,7 @@ def available() -> list[str]:
 
 def path(name: str):
     """The file of curated table ``name`` (a ``Traversable``); ``ValueError`` if unknown."""
+    name = validate.text("name", name)
     if not name or "/" in name or name.endswith(".csv"):
         raise ValueError(f"give a table name such as 'hardware', not {name!r}")
     known = available()

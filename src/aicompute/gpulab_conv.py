@@ -51,14 +51,15 @@ CHECK_BOARDS = 4
 GPU_WARMUP_SECONDS = 0.2
 
 
-def array_module_of(array) -> types.ModuleType:
-    """NumPy for NumPy arrays, CuPy for CuPy arrays (without importing CuPy needlessly)."""
+def array_module_of(array, name: str = "array") -> types.ModuleType:
+    """NumPy for NumPy arrays, CuPy for CuPy arrays (without importing CuPy needlessly);
+    ``name`` is the argument named in the error otherwise."""
     if isinstance(array, np.ndarray):
         return np
     module = type(array).__module__.split(".")[0]
     if module == "cupy":
         return importlib.import_module("cupy")
-    raise ValueError(f"expected a NumPy or CuPy array, got {type(array).__name__}")
+    raise ValueError(f"{name} must be a NumPy or CuPy array, got {type(array).__name__}")
 
 
 def _check_geometry(x, kernel: int, stride: int, padding: int) -> tuple[int, int]:
@@ -83,7 +84,7 @@ def im2col_xp(x, kernel: int, stride: int = 1, padding: int = 0):
     Same row and column order as :func:`aicompute.im2col.im2col`: row ``c*k*k + i*k + j``,
     column ``n*H_out*W_out + y*W_out + x``.
     """
-    xp = array_module_of(x)
+    xp = array_module_of(x, "x")
     out_h, out_w = _check_geometry(x, kernel, stride, padding)
     batch, channels, _, _ = x.shape
     padded = xp.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
@@ -100,6 +101,7 @@ def conv2d_gemm_xp(x, w, stride: int = 1, padding: int = 0):
 
     im2col on ``x``'s device, then one GEMM of the flattened filters with the lowered matrix.
     """
+    array_module_of(x, "x")
     if getattr(w, "ndim", None) != 4 or w.shape[2] != w.shape[3]:
         raise ValueError(
             f"weights must be (O, C, k, k) with a square kernel, got {getattr(w, 'shape', None)}"
@@ -314,6 +316,8 @@ def rate_table(
     repeat: int = 5,
 ) -> pd.DataFrame:
     """:func:`evaluation_rate` for every supported precision and batch, as one table."""
+    batches = validate.positive_integers("batches", batches)
+    precisions = validate.sequence("precisions", precisions, "a list of precision names")
     if not batches or not precisions:
         raise ValueError("give at least one batch size and one precision")
     rows = []

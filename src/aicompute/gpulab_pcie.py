@@ -108,6 +108,7 @@ def transfer_bandwidth(
 
 def transfer_sweep(sizes: Sequence[int], *, repeat: int = 5) -> pd.DataFrame:
     """Bandwidth of every direction and memory kind at every size (bytes). Needs a CUDA GPU."""
+    sizes = validate.positive_integers("sizes", sizes)
     if not sizes:
         raise ValueError("give at least one size")
     rows = []
@@ -165,8 +166,7 @@ def offload_model_seconds(
     ``max(flops / gpu_gflops, device_bytes / gpu_gbs)``.
     """
     for name, value in (("link_gbs", link_gbs), ("gpu_gflops", gpu_gflops), ("gpu_gbs", gpu_gbs)):
-        if not (value > 0 and math.isfinite(value)):
-            raise ValueError(f"{name} must be positive and finite, got {value}")
+        validate.positive_number(name, value)
     if latency_s < 0:
         raise ValueError(f"latency_s must be non-negative, got {latency_s}")
     work = offload_work(op, n, itemsize)
@@ -251,6 +251,9 @@ def break_even(sizes: Sequence[int], cpu: Sequence[float], offload: Sequence[flo
     ``sizes`` ascending; ``cpu`` and ``offload`` are seconds at those sizes. ``None`` if the
     offload is still slower at the largest size.
     """
+    sizes = validate.positive_integers("sizes", sizes)
+    cpu = validate.finite_array("cpu", validate.sequence("cpu", cpu)).tolist()
+    offload = validate.finite_array("offload", validate.sequence("offload", offload)).tolist()
     if not (len(sizes) == len(cpu) == len(offload)) or not sizes:
         raise ValueError("sizes, cpu and offload must be non-empty and of equal length")
     if any(b <= a for a, b in zip(sizes, sizes[1:], strict=False)):
@@ -280,6 +283,7 @@ def offload_table(
     (``link_gbs``, ``gpu_gflops``, ``gpu_gbs``) and the offload is estimated with
     :func:`offload_model_seconds` (``"model"``); the CPU time is measured either way.
     """
+    sizes = validate.positive_integers("sizes", sizes)
     if not sizes:
         raise ValueError("give at least one size")
     on_gpu = backend.torch_cuda_status().usable
@@ -315,6 +319,7 @@ def host_copy_sweep(sizes: Sequence[int], *, repeat: int = 5) -> pd.DataFrame:
     The first step of every pageable transfer is such a copy, into the driver's pinned staging
     buffer; without a GPU it is the part of the path this machine can measure.
     """
+    sizes = validate.positive_integers("sizes", sizes)
     if not sizes:
         raise ValueError("give at least one size")
     rng = np.random.default_rng(5)

@@ -314,7 +314,7 @@ def fma_sweep(
     Every ``k`` is first checked against the float64 closed form (:func:`fma_chain_reference`).
     """
     dtype = _check_dtype(dtype)
-    ks = [_check_k(k) for k in ks]
+    ks = [_check_k(k) for k in validate.sequence("ks", ks, "a list of chain lengths")]
     if not ks:
         raise ValueError("give at least one k")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
@@ -534,9 +534,9 @@ def fraction(
     """Build a :class:`Fraction`, rejecting non-positive numbers; ``missing`` says why
     ``measured`` is ``None``."""
     for label, value in (("measured", measured), ("roof", roof)):
-        if value is not None and not (value > 0 and math.isfinite(value)):
-            raise ValueError(f"{label} must be positive and finite, got {value}")
-    if not 0 < target <= 1:
+        if value is not None:
+            validate.positive_number(label, value)
+    if not 0 < validate.finite_number("target", target) <= 1:
         raise ValueError(f"target must be in (0, 1], got {target}")
     return Fraction(quantity, measured, roof, unit, target, missing)
 

@@ -198,12 +198,12 @@ def _check_input(x) -> np.ndarray:
     x = np.asarray(x)
     if x.ndim != 4:
         raise ValueError(
-            f"input must be a 4-D NCHW array (batch, channels, height, width), got shape {x.shape}"
+            f"x must be a 4-D NCHW array (batch, channels, height, width), got shape {x.shape}"
         )
     if 0 in x.shape:
-        raise ValueError(f"input must not be empty, got shape {x.shape}")
+        raise ValueError(f"x must not be empty, got shape {x.shape}")
     if not np.issubdtype(x.dtype, np.number):
-        raise ValueError(f"input must be numeric, got dtype {x.dtype}")
+        raise ValueError(f"x must be numeric, got dtype {x.dtype}")
     return x
 
 

@@ -704,6 +704,7 @@ def compile_c_stream(folder, compiler: str = "gcc"):
     import subprocess
     from pathlib import Path
 
+    validate.instance("folder", folder, (str, os.PathLike), "a folder's path")
     if shutil.which(compiler) is None:
         return None
     folder = Path(folder)

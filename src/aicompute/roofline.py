@@ -65,11 +65,9 @@ __all__ = [
 
 
 def _positive_array(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
+    array = validate.finite_array(name, value)
     if array.size == 0:
         raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
     if np.any(array <= 0):
         raise ValueError(f"{name} must be positive, got {value!r}")
     return array
@@ -346,6 +344,7 @@ def roofline_table(
     names: Sequence[str], precision: str = "fp64", table: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Peak, bandwidth and ridge point of each named processor (in the order given)."""
+    names = validate.sequence("names", names, "a list of datasheet names")
     table = _datasheet() if table is None else table
     rows = []
     for name in names:
@@ -543,6 +542,7 @@ def resolve(labels: dict[str, tuple[str, ...]], table: pd.DataFrame | None = Non
 
 def find_processor(table: pd.DataFrame, *words: str) -> str:
     """The datasheet name containing every word (case-insensitive); the shortest if several."""
+    validate.frame("table", table, ["name"])
     if not words:
         raise ValueError("give at least one word to look for")
     names = [n for n in table["name"].astype(str) if all(w.lower() in n.lower() for w in words)]

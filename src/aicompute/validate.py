@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,8 @@ __all__ = [
     "finite_number",
     "positive_number",
     "finite_array",
+    "sequence",
+    "positive_integers",
     "frame",
     "instance",
     "text",
@@ -88,6 +90,19 @@ def _refuse(name: str, array: np.ndarray, wrong: np.ndarray, wanted: str) -> Non
         raise ValueError(f"{name} must be {wanted}, got {array[wrong].ravel()[0]}{more}")
 
 
+def sequence(name: str, value, what: str = "a list") -> list:
+    """``value`` (a list, tuple, array or other iterable, but not text or a dict) as a list."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    return list(value)
+
+
+def positive_integers(name: str, value, minimum: int = 1) -> list[int]:
+    """A list of integers of at least ``minimum`` each (sizes, batch sizes), e.g. ``[64, 128]``."""
+    items = sequence(name, value, "a list of integers")
+    return [positive_integer(f"each of {name}", item, minimum) for item in items]
+
+
 def frame(name: str, value, columns: Iterable[str] = ()) -> pd.DataFrame:
     """``value`` if it is a DataFrame with every one of ``columns``; else a clear error."""
     if not isinstance(value, pd.DataFrame):
@@ -101,6 +116,8 @@ def frame(name: str, value, columns: Iterable[str] = ()) -> pd.DataFrame:
 def instance(name: str, value, kind: type | tuple[type, ...], what: str = ""):
     """``value`` if it is an instance of ``kind``; else a ``TypeError`` saying what was expected
     (``what``, e.g. ``"a dict of layer shapes"``, or the class names)."""
+    if not isinstance(kind, type | tuple):
+        raise TypeError(f"kind must be a class or a tuple of classes, got {type(kind).__name__}")
     if not isinstance(value, kind):
         kinds = kind if isinstance(kind, tuple) else (kind,)
         wanted = what or " or ".join(f"a {k.__name__}" for k in kinds)
