@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import aicompute
@@ -190,3 +191,26 @@ def test_the_map_reader_and_the_checks_catch_mistakes() -> None:
     }
     assert tables_read("moore")[0] >= {"processors", "compute_prices"}
     assert tables_read("moore")[1] == {1}
+
+
+@pytest.mark.parametrize("ident", sorted(module_map.notebooks()))
+def test_every_chapter_and_lab_ends_with_its_code_note(ident: str) -> None:
+    note = module_map.code_note(ident, aicompute.MODULE_MAP)
+    assert note is not None, f"no row of the map lists notebook {ident}"
+    last = json.loads(module_map.notebooks()[ident].read_text(encoding="utf-8"))["cells"][-1]
+    assert last["cell_type"] == "markdown" and "".join(last["source"]) == note, (
+        f"notebook {ident}: its closing note is out of date: run python tools/module_map.py"
+    )
+
+
+def test_the_code_note_names_the_modules_and_replaces_an_older_note() -> None:
+    note = module_map.code_note("03", aicompute.MODULE_MAP)
+    assert "`aicompute.roofline`: The roofline model" in note
+    assert "`aicompute.plotting`" not in note  # used everywhere: the map says so once
+    assert "data/claims/ch3.csv" in note
+    assert "claims" not in module_map.code_note("lab1", aicompute.MODULE_MAP)
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    assert module_map.with_note(notebook, "## Where the code lives\n\nold")
+    assert module_map.with_note(notebook, note)
+    assert not module_map.with_note(notebook, note)
+    assert [cell.source for cell in notebook.cells] == ["1 + 1", note]

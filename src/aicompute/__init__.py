@@ -64,7 +64,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
 
 #: The map of the package: module, chapters or labs, notebooks, curated data, tests. Adding a
 #: module is adding its row here (then ``python tools/module_map.py`` copies the table into
-#: ``CONTRIBUTING.md``); ``tests/test_module_map.py`` checks every row against the files.
+#: ``CONTRIBUTING.md`` and the closing note of each notebook); ``tests/test_module_map.py``
+#: checks every row against the files.
 MODULE_MAP_TABLE = """\
 | module | chapter or lab | notebooks | curated data | tests |
 | --- | --- | --- | --- | --- |
