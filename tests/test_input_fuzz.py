@@ -7,6 +7,10 @@ exception from deep inside (``AttributeError``, ``OverflowError``, ``KeyError``.
 does a message that names neither a parameter nor the bad value (``'float' object is not
 iterable`` tells the caller nothing).
 
+Functions whose parameters all have defaults get each bad value in one numeric parameter at a
+time, the others at their defaults: they must refuse it before doing any work (these include
+the measurements, which would otherwise run with a NaN repeat count or loop forever).
+
 A few functions answer some of these values by design; :data:`EXEMPT` lists them, each with the
 bad values it answers and why. An exemption that is no longer needed fails too, so the list
 stays as short as the package allows.
@@ -18,6 +22,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import signal
 
 import pytest
 
@@ -134,3 +139,50 @@ def test_a_vague_message_is_caught() -> None:
 @pytest.mark.parametrize(("name", "function", "bad"), EXEMPT_CASES)
 def test_an_exempt_function_still_answers_what_it_is_exempt_for(name, function, bad) -> None:
     _call(function, BAD_VALUES[bad])  # raising would make the exemption needless: remove it
+
+
+def _optional_numbers(function) -> list[str]:
+    """Parameters with a number (not a bool) as default."""
+    return [
+        p.name
+        for p in inspect.signature(function).parameters.values()
+        if isinstance(p.default, int | float) and not isinstance(p.default, bool)
+    ]
+
+
+OPTIONAL_CASES = [
+    pytest.param(function, parameter, bad, id=f"{name}({parameter}={bad})")
+    for name, function in _public_functions()
+    if not _required(function)
+    for parameter in _optional_numbers(function)
+    for bad in BAD_VALUES
+]
+SECONDS_BEFORE_ANY_WORK = 30  # a generous bound: refusing takes microseconds
+
+
+class _TookTooLong(Exception):
+    pass
+
+
+def _give_up(signum, frame):
+    raise _TookTooLong
+
+
+def test_the_optional_fuzz_covers_the_measurements() -> None:
+    names = {case.id.split("(")[0] for case in OPTIONAL_CASES}
+    assert {"aicompute.parallel.measure_scaling", "aicompute.membench.measure_machine"} <= names
+
+
+@pytest.mark.parametrize(("function", "parameter", "bad"), OPTIONAL_CASES)
+def test_a_bad_optional_number_is_refused_before_any_work(function, parameter, bad) -> None:
+    previous = signal.signal(signal.SIGALRM, _give_up)
+    signal.alarm(SECONDS_BEFORE_ANY_WORK)
+    try:
+        with pytest.raises((ValueError, TypeError)) as error:
+            function(**{parameter: BAD_VALUES[bad]})
+    except _TookTooLong:
+        pytest.fail(f"{parameter}={bad} was not refused within {SECONDS_BEFORE_ANY_WORK} s")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert re.search(rf"\b{parameter}\b", str(error.value)), f"vague message: {error.value}"

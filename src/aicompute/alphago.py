@@ -90,6 +90,8 @@ def policy_layers(
     filters: int = FILTERS, *, planes: int = POLICY_PLANES, batch: int = 1
 ) -> dict[str, Layer]:
     """The policy network's 13 convolution layers, by name (``conv1`` ... ``conv13``)."""
+    filters = _check_filters(filters)
+    planes = validate.positive_integer("planes", planes)
     layers: dict[str, Layer] = {"conv1": _conv(planes, filters, 5, batch)}
     for index in range(2, 13):
         layers[f"conv{index}"] = _conv(filters, filters, 3, batch)
@@ -101,6 +103,8 @@ def value_layers(
     filters: int = FILTERS, *, planes: int = VALUE_PLANES, batch: int = 1
 ) -> dict[str, Layer]:
     """The value network: 13 convolutions (layer 12 assumed 3 x 3), then 361 -> 256 -> 1."""
+    filters = _check_filters(filters)
+    planes = validate.positive_integer("planes", planes)
     layers: dict[str, Layer] = {"conv1": _conv(planes, filters, 5, batch)}
     for index in range(2, 13):  # 2-11 as in the policy network; 12 "additional", assumed 3x3
         layers[f"conv{index}"] = _conv(filters, filters, 3, batch)
@@ -160,7 +164,7 @@ def policy_network(filters: int = FILTERS, *, seed: int = 0):
     import torch
 
     layers = policy_layers(_check_filters(filters))
-    torch.manual_seed(seed)
+    torch.manual_seed(validate.integer("seed", seed))
     modules = _conv_stack(layers)
     modules += [
         torch.nn.Flatten(),
@@ -176,7 +180,7 @@ def value_network(filters: int = FILTERS, *, seed: int = 0):
     import torch
 
     layers = value_layers(_check_filters(filters))
-    torch.manual_seed(seed)
+    torch.manual_seed(validate.integer("seed", seed))
     modules = _conv_stack(layers)
     # The 1x1 layer 13 keeps an ordinary bias and a rectifier before the fully connected part.
     modules[-1] = torch.nn.Conv2d(filters, 1, 1)
@@ -368,8 +372,8 @@ def our_budget() -> SearchBudget:
 
 def search_flops(positions: float, flops_per_position: float) -> float:
     """FLOPs to evaluate ``positions`` positions at ``flops_per_position`` each."""
-    positions = validate.positive_number("positions", positions)
-    flops_per_position = validate.positive_number("flops_per_position", flops_per_position)
+    validate.positive_number("positions", positions)
+    validate.positive_number("flops_per_position", flops_per_position)
     return positions * flops_per_position
 
 

@@ -397,6 +397,8 @@ def measure_levels(
     has no bfloat16). Each routine is first checked against float64 (see
     :func:`aicompute.blas_bench.sweep`). Bytes and intensity are this module's formulas.
     """
+    repeat = _count("repeat", repeat, 3)
+    min_sample_time = validate.positive_number("min_sample_time", min_sample_time)
     for p in precisions:
         if p not in _LIBRARY:
             raise ValueError(f"precision must be one of {sorted(_LIBRARY)}, got {p!r}")
@@ -723,7 +725,7 @@ def build_mlp(widths=REFERENCE_MLP, seed: int = 0):
     import torch
 
     widths = _widths(widths)
-    torch.manual_seed(seed)
+    torch.manual_seed(validate.integer("seed", seed))
     layers: list = []
     for index, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
         if index:
@@ -744,6 +746,7 @@ def torch_training_flops(widths=REFERENCE_MLP, batch: int = 128, seed: int = 0) 
 
     widths = _widths(widths)
     batch = _count("batch", batch)
+    seed = validate.integer("seed", seed)
     model = build_mlp(widths, seed)
     generator = torch.Generator().manual_seed(seed)
     x = torch.randn(batch, widths[0], generator=generator)
@@ -776,6 +779,7 @@ def time_training_step(
     widths = _widths(widths)
     batch = _count("batch", batch)
     repeat = _count("repeat", repeat, 3)
+    seed = validate.integer("seed", seed)
     model = build_mlp(widths, seed)
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
     generator = torch.Generator().manual_seed(seed)

@@ -353,6 +353,7 @@ def host_copy_sweep(sizes: Sequence[int], *, repeat: int = 5) -> pd.DataFrame:
 def device_copy_bandwidth(nbytes: int = 2**30, *, repeat: int = 7) -> float:
     """GPU memory bandwidth (GB/s) from a device-to-device copy (2 x nbytes moved). Needs CUDA."""
     nbytes = _positive_int("nbytes", nbytes, 1024)
+    repeat = _positive_int("repeat", repeat, 3)
     _require_gpu()
     torch = importlib.import_module("torch")
     src = torch.randint(1, 256, (nbytes,), dtype=torch.uint8, device="cuda")

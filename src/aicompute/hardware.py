@@ -150,7 +150,7 @@ def estimated_cpu_peak_flops(
     """
     if bits not in (16, 32, 64):
         raise ValueError(f"bits must be 16, 32 or 64, got {bits}")
-    if fma_units < 1:
+    if validate.integer("fma_units", fma_units) < 1:
         raise ValueError(f"fma_units must be at least 1, got {fma_units}")
     cpu = cpu or cpu_info()
     if cpu.clock_ghz is None:

@@ -385,7 +385,7 @@ def max_lowering_error(seed: int = 0) -> float:
 
     Small seeded layers with batch, channels, stride and padding; deterministic and fast.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(validate.integer("seed", seed))
     worst = 0.0
     for batch, channels, size, filters, kernel, stride, padding in [
         (2, 3, 7, 4, 3, 1, 1),

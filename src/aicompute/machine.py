@@ -165,10 +165,9 @@ def quick_check(
     in any table for this machine) and ``fraction of peak``. ``gemm_n`` = 1024 does 2.1 GFLOP
     per call; ``copy_n`` = 2**23 doubles moves 128 MiB per call (two 64 MiB arrays).
     """
-    if gemm_n < 64:
-        raise ValueError(f"gemm_n must be at least 64, got {gemm_n}")
-    if copy_n < 2**16:
-        raise ValueError(f"copy_n must be at least 65536, got {copy_n}")
+    gemm_n = validate.positive_integer("gemm_n", gemm_n, 64)
+    copy_n = validate.positive_integer("copy_n", copy_n, 2**16)
+    repeat = validate.positive_integer("repeat", repeat, 3)
     cpu = cpu or hardware.cpu_info()
     gemm = membench.measure_gemm_flops(gemm_n, "float64", repeat=repeat)
     copy = membench.measure_bandwidth("copy", copy_n, repeat=repeat)
@@ -214,10 +213,9 @@ def quick_gpu_check(
     Passing ``device="cpu"`` runs the same code on the CPU (for tests). TF32 is switched off
     for the product so that it measures plain FP32, the figure of the ``fp32_tflops`` column.
     """
-    if gemm_n < 64:
-        raise ValueError(f"gemm_n must be at least 64, got {gemm_n}")
-    if copy_mib < 1:
-        raise ValueError(f"copy_mib must be at least 1, got {copy_mib}")
+    gemm_n = validate.positive_integer("gemm_n", gemm_n, 64)
+    copy_mib = validate.positive_integer("copy_mib", copy_mib)
+    repeat = validate.positive_integer("repeat", repeat, 3)
     if device is None:
         if not backend.torch_cuda_status().usable:
             return pd.DataFrame(columns=GPU_CHECK_COLUMNS)

@@ -319,6 +319,7 @@ def rank_k_sweep(
     write-allocate), intensities, median seconds and GFLOP/s.
     """
     m = _check_count("m", m, 16)
+    repeat = _check_count("repeat", repeat, 3)
     ks = [_check_count("k", k) for k in ks]
     if not ks:
         raise ValueError("ks must not be empty")
@@ -561,6 +562,10 @@ def measure_machine(
     from aicompute import backend, hardware
 
     rounds = _check_count("rounds", rounds)
+    n = _check_count("n", n, 1024)
+    gemm_n = _check_count("gemm_n", gemm_n, 16)
+    m = _check_count("m", m, 16)
+    repeat = _check_count("repeat", repeat, 3)
     best_streams: dict[str, BandwidthResult] = {}
     best_gemm: GemmResult | None = None
     c_best: dict[str, float] = {}

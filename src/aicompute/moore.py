@@ -287,6 +287,7 @@ def peak_flops_fit() -> GrowthFit:
 
 def clock_fits(split_year: int = POWER_WALL_YEAR) -> tuple[GrowthFit, GrowthFit]:
     """Fits of CPU base clock before ``split_year`` and from ``split_year`` on."""
+    validate.finite_number("split_year", split_year)
     table = processors()
     rows = table[table["kind"] == "cpu"]
     if not rows["year"].min() < split_year <= rows["year"].max():
@@ -720,8 +721,7 @@ def plot_growth_factor_map(years: float = 20.0):
     """
     from aicompute import plotting
 
-    if not years > 0:
-        raise ValueError(f"years must be positive, got {years}")
+    validate.positive_number("years", years)
     months = np.linspace(6, 48, 300)
     fig, ax = plotting.new_figure(
         "doubling time (months)", f"growth factor in {years:g} years (x)", logy=True

@@ -542,8 +542,8 @@ def _run_split(
 
 
 def _check_workers_list(workers: Sequence[int]) -> list[int]:
-    workers = [int(w) for w in workers]
-    if not workers or any(w < 1 for w in workers):
+    workers = validate.positive_integers("workers", workers)
+    if not workers:
         raise ValueError(f"workers must be a non-empty list of counts >= 1, got {workers}")
     return workers
 
@@ -582,11 +582,13 @@ def measure_scaling(
     (bytes without write-allocate per second).
     """
     workers = _check_workers_list(workers)
+    sizes = validate.positive_integers("sizes", sizes)
+    rounds = validate.positive_integer("rounds", rounds)
     unknown = [k for k in kernels if k not in _KERNELS]
     if unknown:
         raise ValueError(f"unknown kernels {unknown}; known: {sorted(_KERNELS)}")
-    if not sizes or any(n < 1 for n in sizes):
-        raise ValueError(f"sizes must be positive, got {sizes}")
+    if not sizes:
+        raise ValueError("sizes must name at least one vector length")
     with ThreadPoolExecutor(max_workers=max(workers)) as pool:
         arrays = {n: _arrays(n) for n in sizes}
         runs = {
@@ -626,6 +628,8 @@ def measure_amdahl(
     serial fraction the measurement implies.
     """
     workers = _check_workers_list(workers)
+    n = validate.positive_integer("n", n)
+    rounds = validate.positive_integer("rounds", rounds)
     fractions = [float(f) for f in serial_fractions]
     _check_fraction(fractions)
     if n < max(workers):
@@ -680,6 +684,8 @@ def measure_tasks(
     which must not depend on how many workers ran it.
     """
     workers = _check_workers_list(workers)
+    steps = validate.positive_integer("steps", steps)
+    rounds = validate.positive_integer("rounds", rounds)
     if not learning_rates:
         raise ValueError("need at least one learning rate")
     tasks = [(float(lr), 0, int(steps)) for lr in learning_rates]

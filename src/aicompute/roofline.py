@@ -494,6 +494,8 @@ def explore(
 
     from aicompute.plotting import new_figure
 
+    bandwidth_gbs = validate.positive_number("bandwidth_gbs", bandwidth_gbs)
+    peak_tflops = validate.positive_number("peak_tflops", peak_tflops)
     peak, bw = peak_tflops * 1e12, bandwidth_gbs * 1e9
     bound = attainable_flops(intensity, peak, bw)
     side = bound_by(intensity, peak, bw)
