@@ -14,12 +14,15 @@ export PYTHONHASHSEED := 0
 # configuration here has it), point pip at PyTorch's CPU wheel index, as the GitHub workflows
 # do: PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu make test
 
-.PHONY: help venv book book-fast test lint unit notebooks labs book-check workflows lock outputs clean
+.PHONY: help venv book book-fast test lint unit notebooks labs book-check workflows lock outputs student bench clean
 
 help:
 	@echo "make book      build the HTML book in _build/html (creates .venv first)"
 	@echo "make test      lint, unit tests, nbval on notebooks and labs, book build, workflow check"
 	@echo "make outputs   re-execute every notebook in place (stored outputs are the source of truth)"
+	@echo "make student   rewrite the student copies (student/: no solutions, no outputs) that Colab opens"
+	@echo "make bench     measure our kernels against C STREAM, the BLAS's dgemm and the peak at the"
+	@echo "               measured clock, and time each chapter notebook (minutes; not part of test)"
 	@echo "make lock      re-resolve pyproject.toml's ranges into requirements.lock and environment.yml"
 	@echo "make clean     remove the build and the virtual environment"
 
@@ -46,6 +49,7 @@ test: lint unit notebooks labs book-check workflows
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools notebooks labs
+	$(BIN)/ruff format --check src tests tools notebooks labs
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests
@@ -63,6 +67,13 @@ workflows: $(STAMP)
 
 outputs: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb labs/*.ipynb
+	$(BIN)/python tools/student_copies.py
+
+student: $(STAMP)
+	$(BIN)/python tools/student_copies.py
+
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
 
 lock:
 	rm -rf .lock-venv

@@ -122,4 +122,25 @@ def test_audit_is_complete_and_deterministic():
     assert verdicts["ch6.evaluation-30-gflop"] is Verdict.DOES_NOT_HOLD
     assert verdicts["ch6.deep-blue-rank-259"] is Verdict.HOLDS
     assert verdicts["ch6.watson-80-tflops"] is Verdict.MISLEADING
+    # Watson's rank: the list never names it, the listed cluster's clock differs
+    assert verdicts["ch6.watson-rank-192"] is Verdict.UNCHECKABLE
+    # ranks are judged as ranks: 328, not 382, but rank 382's Rmax is within "about 300"
+    assert verdicts["ch6.alphago-rank-382"] is Verdict.ROUGHLY
+    # the 80 minutes are the GPUs' 30-s budget on the CPU; the 100,000 is judged elsewhere
+    assert verdicts["ch6.search-on-pc-80-minutes"] is Verdict.ROUGHLY
+    assert verdicts["ch6.100k-positions-in-30s"] is Verdict.DOES_NOT_HOLD
     assert all(f.claim.chapter == 6 for f in first)
+
+
+def test_a_rank_is_judged_through_the_rmax_behind_it():
+    from aicompute import claims
+
+    claim = claims.get("ch6.alphago-rank-382")
+    rank = alphago.rank_for(300e3, "2015-11")
+    # "about 300" covers rank 382's 269.2 TFLOP/s; a figure printed as 300.0 would not
+    loose = alphago._rank_finding(claim, rank, "2015-11", "300", "TFLOP/s", "test")
+    exact = alphago._rank_finding(claim, rank, "2015-11", "300.0", "TFLOP/s", "test")
+    same = alphago._rank_finding(claim, 382, "2015-11", "300.0", "TFLOP/s", "test")
+    assert loose.verdict is Verdict.ROUGHLY
+    assert exact.verdict is Verdict.DOES_NOT_HOLD
+    assert same.verdict is Verdict.HOLDS

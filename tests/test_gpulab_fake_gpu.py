@@ -22,8 +22,8 @@ from aicompute import gpulab_roofline as gr
 
 
 class _Kernel:
-    def __init__(self, dtype: np.dtype, k: int, log: list):
-        self.dtype, self.k, self.log = dtype, k, log
+    def __init__(self, dtype: np.dtype, k: int, log: list, ilp: int = gr.ILP):
+        self.dtype, self.k, self.log, self.ilp = dtype, k, log, ilp
 
     def __call__(self, grid, block, args):
         x, y, n, a, b, sentinel, store_all = args
@@ -32,7 +32,8 @@ class _Kernel:
             assert isinstance(scalar, self.dtype.type), "scalar type must match the template T"
         assert x.dtype == y.dtype == self.dtype and x.size >= n and y.size >= n
         assert block == (gr.BLOCK_THREADS,) and len(grid) == 1
-        assert grid[0] * block[0] * gr.ILP >= n, "one pass of the grid must cover n"
+        assert grid[0] * block[0] * self.ilp >= n, "one pass of the grid must cover n"
+        assert (grid[0] - 1) * block[0] * self.ilp < n, "no more blocks than one pass needs"
         acc = gr.fma_chain_numpy(np.ascontiguousarray(x[:n]), self.k, float(a), float(b))
         keep = np.ones(n, bool) if store_all else acc == sentinel
         y[:n][keep] = acc[keep]
@@ -41,17 +42,20 @@ class _Kernel:
 
 class _RawModule:
     log: list = []
+    ilps: list = []
 
     def __init__(self, code, options=(), name_expressions=()):
-        assert code == gr.FMA_KERNEL_SOURCE and not any("std" in o for o in options)
+        self.ilp = int(re.search(r"#define ILP (\d+)", code).group(1))
+        assert code == gr.fma_kernel_source(self.ilp) and not any("std" in o for o in options)
         self.names = list(name_expressions)
+        self.ilps.append(self.ilp)
 
     def get_function(self, name):
         assert name in self.names, f"{name} was not compiled"
         match = re.fullmatch(r"fma_chain<(float|double), (\d+)>", name)
         assert match, name
         dtype = np.dtype(np.float32 if match.group(1) == "float" else np.float64)
-        return _Kernel(dtype, int(match.group(2)), self.log)
+        return _Kernel(dtype, int(match.group(2)), self.log, self.ilp)
 
 
 def _elementwise_kernel(in_params, out_params, operation, name):
@@ -100,6 +104,7 @@ def fake_cupy(monkeypatch):
     monkeypatch.setitem(sys.modules, "cupy", cupy)
     monkeypatch.setattr(backend, "cupy_status", lambda: backend.GpuStatus(True, "fake CuPy"))
     _RawModule.log = []
+    _RawModule.ilps = []
     yield cupy, synced
 
 
@@ -117,6 +122,18 @@ def test_fma_sweep_gpu_path(fake_cupy) -> None:
     count = len(_RawModule.log)
     sweep.busy()
     assert _RawModule.log[count:] == [(8, 5000, 0)]
+
+
+def test_fma_sweep_ilp_is_a_parameter(fake_cupy) -> None:
+    cupy, _ = fake_cupy
+    default = gr.fma_sweep([2], 5000, xp=cupy, repeat=3)
+    one = gr.fma_sweep([2], 5000, xp=cupy, repeat=3, ilp=1)
+    assert (default.ilp, one.ilp) == (gr.ILP, 1)
+    assert _RawModule.ilps == [gr.ILP, 1]  # the kernel compiled with the chains asked for
+    assert "#define ILP 1" in gr.fma_kernel_source(1)
+    for bad in (0, 17, 2.0, True):
+        with pytest.raises(ValueError, match="ilp"):
+            gr.fma_sweep([2], 5000, xp=cupy, ilp=bad)
 
 
 def test_fma_sweep_gpu_path_float64(fake_cupy) -> None:

@@ -38,11 +38,13 @@ def table() -> pd.DataFrame:
 
 def test_columns_and_kinds(table: pd.DataFrame) -> None:
     assert list(table.columns) == COLUMNS
-    assert set(table["kind"]) <= {"cpu", "gpu", "manycore", "mobile-gpu"}
+    assert set(table["kind"]) <= {"cpu", "gpu", "manycore", "mobile-gpu", "tpu"}
     assert table["name"].is_unique
     assert table["source"].str.strip().ne("").all()
     assert table["year"].between(2008, 2026).all()
-    assert table["fp32_tflops"].notna().all()
+    # Google publishes no FP32 peak for its TPUs (FP32 runs as several BF16 passes).
+    assert table.loc[table["kind"] != "tpu", "fp32_tflops"].notna().all()
+    assert table.loc[table["kind"] == "tpu", "bf16_tensor_tflops"].notna().all()
     assert table["mem_bw_gbs"].notna().all()
 
 
@@ -76,11 +78,12 @@ def test_the_report_and_todays_processors_are_there(table: pd.DataFrame) -> None
 
 
 def test_units_are_sane(table: pd.DataFrame) -> None:
-    # FP32 between 0.1 and 100 TFLOP/s, bandwidth between 10 GB/s and 10 TB/s.
-    assert table["fp32_tflops"].between(0.1, 100).all()
+    # FP32 between 0.1 and 200 TFLOP/s, bandwidth between 10 GB/s and 10 TB/s.
+    assert table["fp32_tflops"].dropna().between(0.1, 200).all()
     assert table["mem_bw_gbs"].between(10, 10_000).all()
     assert table["tdp_w"].dropna().between(5, 1000).all()
-    assert table["boost_clock_mhz"].between(300, 6000).all()
+    assert table["boost_clock_mhz"].dropna().between(300, 6000).all()
+    assert table.loc[table["kind"] != "tpu", "boost_clock_mhz"].notna().sum() >= 25
 
 
 def test_precisions_are_ordered(table: pd.DataFrame) -> None:
@@ -90,7 +93,7 @@ def test_precisions_are_ordered(table: pd.DataFrame) -> None:
     tensor = table.dropna(subset=["fp16_tensor_tflops"])
     assert len(tensor) >= 8
     assert (tensor["fp16_tensor_tflops"] >= tensor["fp32_tflops"]).all()
-    bf16 = table.dropna(subset=["bf16_tensor_tflops"])
+    bf16 = table.dropna(subset=["bf16_tensor_tflops", "fp32_tflops"])
     assert (bf16["bf16_tensor_tflops"] >= bf16["fp32_tflops"]).all()
 
 
@@ -138,6 +141,8 @@ def test_every_source_key_is_in_the_bibliography(table: pd.DataFrame) -> None:
         ("NVIDIA GeForce GTX 1080", "GTX 1080"),
         ("NVIDIA GeForce GTX 1070", "GTX 1070"),
         ("NVIDIA TITAN X (Pascal)", "TITAN X (Pascal)"),
+        ("AMD Instinct MI300X", "Instinct MI300X"),
+        ("NVIDIA B200", "B200"),
         ("Intel(R) Xeon(R) CPU E5-2699 v4 @ 2.20GHz", "Xeon E5-2699 v4"),
         ("AMD Ryzen 9 7950X 16-Core Processor", "Ryzen 9 7950X"),
     ],
@@ -152,7 +157,7 @@ def test_lookup_finds_the_right_row(detected: str, expected: str) -> None:
     "unknown",
     [
         "NVIDIA GeForce RTX 4090",
-        "AMD Instinct MI300X",
+        "AMD Instinct MI250X",
         "Tesla",
         "NVIDIA GeForce GTX 1070 Ti",  # a variant: not the GTX 1070 row
         "NVIDIA H100 NVL",  # 94 GB, 3.9 TB/s: not the H100 PCIe row
@@ -298,3 +303,61 @@ def test_amd_datapath_width_by_generation(family: int, model_number: int, bits: 
         flags=frozenset(flags), vendor="AuthenticAMD", family=family, model_number=model_number
     )
     assert cpu.datapath_bits == (bits if family >= 25 else min(bits, 256))
+
+
+def test_estimated_peak_at_a_given_clock_cores_and_width() -> None:
+    cpu = make_cpu()  # 4 cores x 2 GHz, AVX2, FMA: 16 FP64 FLOP/cycle/core
+    assert hardware.estimated_cpu_peak_flops(cpu, clock_ghz=3.0) == pytest.approx(4 * 3e9 * 16)
+    assert hardware.estimated_cpu_peak_flops(cpu, cores=1) == pytest.approx(2e9 * 16)
+    assert hardware.estimated_cpu_peak_flops(
+        make_cpu(clock_ghz=None), clock_ghz=1.0
+    ) == pytest.approx(4e9 * 16)
+    assert hardware.flops_per_cycle(cpu, vector_bits=128) == 8
+    for bad in ({"clock_ghz": 0.0}, {"clock_ghz": float("nan")}, {"clock_ghz": float("inf")}):
+        with pytest.raises(ValueError, match="clock_ghz"):
+            hardware.estimated_cpu_peak_flops(cpu, **bad)
+    with pytest.raises(ValueError, match="clock_ghz"):
+        hardware.estimated_cpu_peak_flops(cpu, clock_ghz="3")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="cores"):
+        hardware.estimated_cpu_peak_flops(cpu, cores=0)
+    with pytest.raises(ValueError, match="vector_bits"):
+        hardware.flops_per_cycle(cpu, vector_bits=100)
+
+
+def _clock(single: float = 3.0, busy: float = 2.5, lower_bound: bool = False):
+    from aicompute.cpuclock import ClockMeasurement
+
+    return ClockMeasurement(single * 1e9, (busy * 1e9,) * 4, "test", lower_bound=lower_bound)
+
+
+def test_cpu_peak_uses_the_measured_clock_beside_the_nominal() -> None:
+    cpu = make_cpu()  # nominal 2 GHz, 4 cores, 16 FLOP/cycle
+    peak = hardware.cpu_peak(_clock(), cpu)
+    assert peak.nominal == pytest.approx(4 * 2e9 * 16)
+    assert peak.measured == pytest.approx(4 * 2.5e9 * 16)  # all cores busy: 2.5 GHz
+    one = hardware.cpu_peak(_clock(), cpu, cores=1)
+    assert one.measured == pytest.approx(3e9 * 16)  # one core alone: 3 GHz
+    assert hardware.cpu_peak(_clock(), make_cpu(clock_ghz=None)).nominal is None
+    with pytest.raises(TypeError):
+        hardware.cpu_peak(2.5, cpu)
+    with pytest.raises(ValueError, match="cores"):
+        hardware.cpu_peak(_clock(), cpu, cores=0)
+
+
+def test_a_rate_above_the_peak_is_an_error_never_a_share_over_100_percent() -> None:
+    peak = hardware.cpu_peak(_clock(), make_cpu())  # 160 GFLOP/s at 2.5 GHz
+    assert peak.share(80e9) == pytest.approx(0.5)
+    below = peak.judge(80e9)
+    assert "50% of the peak at the measured 2.50 GHz" in below and "error" not in below
+    assert "128.0 GFLOP/s" in below  # the nominal-clock peak beside it
+    above = peak.judge(200e9)
+    assert above.startswith("error") and "%" not in above
+    assert "at least 3.12 GHz" in above  # 200 GFLOP/s / (4 cores x 16 FLOP/cycle)
+    assert not peak.exceeded_by(161e9) and peak.exceeded_by(170e9)
+    rough = hardware.cpu_peak(_clock(lower_bound=True), make_cpu())
+    assert "lower bound" in rough.judge(200e9)
+    for bad in (float("nan"), -1.0, float("inf"), "1e9", True):
+        with pytest.raises(ValueError):
+            peak.share(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="tolerance"):
+        peak.exceeded_by(1e9, tolerance=-0.1)

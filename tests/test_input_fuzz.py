@@ -51,6 +51,10 @@ EXEMPT: dict[str, tuple[frozenset[str], str]] = {
         "a device name that is not in the datasheet gives None by contract (callers say so)",
     ),
     "aicompute.validate.text": (frozenset({"text"}), "text is what it checks for"),
+    "aicompute.gpulab_ddp.link_kind": (
+        frozenset({"text"}),
+        "reads nvidia-smi's topology text: text without a GPU line means one GPU or none",
+    ),
 }
 
 

@@ -113,7 +113,8 @@ def test_datasheet_table_view() -> None:
     view = machine.datasheet_table()
     assert list(view.columns[:4]) == ["name", "kind", "year", "era"]
     assert len(view) == len(hardware.datasheet())
-    assert view["kind"].iloc[0] == "cpu" and view["kind"].iloc[-1] == "gpu"
+    kinds = list(dict.fromkeys(view["kind"]))
+    assert kinds[0] == "cpu" and len(kinds) == view["kind"].nunique()  # grouped, CPUs first
     assert set(view["era"]) == {"report era", "today"}
     with pytest.raises(ValueError, match="no column"):
         machine.datasheet_table(columns=["name", "nonsense"])
@@ -152,3 +153,28 @@ def test_quick_gpu_check_without_a_gpu_is_empty() -> None:
         pytest.skip("a GPU is usable here")
     result = machine.quick_gpu_check()
     assert result.empty and list(result.columns) == machine.GPU_CHECK_COLUMNS
+
+
+def _measured(single: float = 3.5, busy: float = 3.25):
+    from aicompute.cpuclock import ClockMeasurement
+
+    return ClockMeasurement(single * 1e9, (busy * 1e9,) * 8, "test")
+
+
+def test_peak_terms_and_summary_use_a_measured_clock() -> None:
+    cpu = _cpu()  # nominal 3 GHz, 8 cores, 16 FP64 FLOP/cycle
+    terms = machine.peak_terms(cpu, clock=_measured()).set_index("term")
+    assert terms.loc["clock GHz", "value"] == pytest.approx(3.25)
+    assert "measured" in terms.loc["clock GHz", "meaning"]
+    assert terms.loc["peak GFLOP/s", "value"] == pytest.approx(8 * 3.25 * 16)
+    summary = machine.cpu_summary(cpu, clock=_measured()).set_index("item")["value"]
+    assert summary["measured clock, one core"] == "3.50 GHz"
+    assert summary["estimated FP64 peak"] == (
+        "416 GFLOP/s at the measured clock (384 GFLOP/s at the nominal)"
+    )
+
+
+def test_quick_check_compares_with_the_peak_at_the_measured_clock() -> None:
+    cpu = _cpu()
+    result = machine.quick_check(gemm_n=128, copy_n=2**16, repeat=3, cpu=cpu, clock=_measured())
+    assert result["estimated peak"].iloc[0] == pytest.approx(8 * 3.25 * 16)

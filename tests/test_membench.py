@@ -157,6 +157,21 @@ def test_measure_machine_small() -> None:
         n=2**16, gemm_n=32, ks=(1,), m=32, degrees=(1,), repeat=3, rounds=1, reference=False
     )
     assert quick.checks.empty and quick.reference_streams is None
+    # the estimated peak is at the measured clock, the nominal one kept beside it
+    assert machine.peak_estimate is not None
+    assert machine.estimated_peak == machine.peak_estimate.measured
+    unmeasured = membench.measure_machine(
+        n=2**16,
+        gemm_n=32,
+        ks=(1,),
+        m=32,
+        degrees=(1,),
+        repeat=3,
+        rounds=1,
+        reference=False,
+        clock=False,
+    )
+    assert unmeasured.peak_estimate is None
     with pytest.raises(ValueError, match="rounds"):
         membench.measure_machine(n=2**16, rounds=0)
 

@@ -160,6 +160,22 @@ def test_audit_verdicts():
     assert "갤럭시" in table._repr_html_()
 
 
+def test_twenty_years_are_the_reports_window_and_ten_x_is_per_dollar():
+    whole, modern = moore.window_peak_fit(), moore.window_peak_fit(x87=False)
+    assert min(whole.years) == 1997 and max(whole.years) <= 2017
+    assert min(modern.years) > 1997 and whole.n > modern.n
+    findings = {f.claim.id: f for f in moore.audit()}
+    twenty = findings["ch1.5000x-in-20-years"]
+    assert twenty.ours == pytest.approx(whole.factor_over(20))
+    # 5,000x lies inside the interval of one fit only: roughly holds
+    assert twenty.verdict is claims.Verdict.ROUGHLY
+    ratio = moore.same_price_ratio("GeForce GTX 1080", "Xeon E5-2699 v4")
+    assert findings["ch1.gpu-10x-cpu"].ours == pytest.approx(ratio)
+    assert findings["ch1.gpu-10x-cpu"].verdict is claims.Verdict.HOLDS  # "10x or more"
+    with pytest.raises(ValueError, match="no launch price"):
+        moore.same_price_ratio("Tesla P100", "Xeon E5-2699 v4")
+
+
 # ---- figures ------------------------------------------------------------------------------------
 
 

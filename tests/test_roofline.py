@@ -262,7 +262,11 @@ def test_audit_on_a_report_like_table(monkeypatch: pytest.MonkeyPatch) -> None:
     assert all(f.claim.chapter == 3 for f in findings)
     assert by_id["ch3.ridge-from-ratio"].ours == pytest.approx(4.7e12 / 732e9)
     assert by_id["ch3.pcie-tens-of-times"].ours == pytest.approx(732 / 15.754, rel=1e-3)
-    trend = roofline.balance_trend(_report_like_table().query("kind == 'gpu'"), "fp32")
+    flagships = _report_like_table().query("name in @roofline.FLAGSHIP_GPUS")
+    assert len(flagships) == 4
+    fits = roofline.bandwidth_growth_fits(flagships)
+    assert fits["exponential"] > fits["linear"]
+    trend = roofline.balance_trend(flagships, "fp32")
     expected = "misleading" if trend["peak"] < 0.8 * trend["bandwidth"] else "does not hold"
     assert by_id["ch3.memory-grew-linearly"].verdict.value == expected
     assert by_id["ch3.hbm-reduces-pcie-bottleneck"].verdict.value == "misleading"
@@ -280,6 +284,11 @@ def test_audit_verdicts_follow_the_data(monkeypatch: pytest.MonkeyPatch) -> None
     lagging["fp32_tflops"] = lagging["fp32_tflops"] * 2.0 ** (lagging["year"] - 2013)
     verdicts = {f.claim.id: f.verdict.value for f in _audit_on(monkeypatch, lagging)}
     assert verdicts["ch3.memory-grew-linearly"] == "misleading"
+    # bandwidth growing by a fixed step per year makes the straight line win: the claim holds
+    linear = _report_like_table()
+    linear["mem_bw_gbs"] = 100.0 + 50.0 * (linear["year"] - 2010)
+    verdicts = {f.claim.id: f.verdict.value for f in _audit_on(monkeypatch, linear)}
+    assert verdicts["ch3.memory-grew-linearly"] == "holds"
     assert by_id["ch3.one-sixteenth-low-everywhere"].verdict.value == "does not hold"
 
 
@@ -292,3 +301,12 @@ def test_audit_on_the_real_datasheet() -> None:
     assert len(findings) == 8
     ridge = {f.claim.id: f for f in findings}["ch3.ridge-from-ratio"].ours
     assert 3 < ridge < 12  # P100 PCIe FP64: about 4.7 TFLOP/s over 732 GB/s
+
+
+def test_bandwidth_growth_fits_scores_both_models_on_one_scale() -> None:
+    years = pd.DataFrame({"year": [2010, 2012, 2014, 2016], "mem_bw_gbs": [100, 200, 400, 800]})
+    fits = roofline.bandwidth_growth_fits(years)
+    assert fits["exponential"] == pytest.approx(1.0)
+    assert fits["linear"] < fits["exponential"]
+    with pytest.raises(ValueError, match="three processors"):
+        roofline.bandwidth_growth_fits(years.head(2))

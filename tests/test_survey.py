@@ -230,8 +230,14 @@ def test_key_verdicts() -> None:
     assert verdicts["ch7.current-215"].ours == pytest.approx(32.09, abs=0.01)
     assert verdicts["ch7.demand-215"].ours == pytest.approx(61.31, abs=0.01)
     assert verdicts["ch7.demand-below-nurion"].verdict is v.DOES_NOT_HOLD
-    assert verdicts["ch7.data-unstructured"].verdict is v.DOES_NOT_HOLD
-    assert verdicts["ch7.data-current-total"].verdict is v.ROUGHLY
+    # the text transposes digits of its own tables: the report contradicts itself, both shown
+    for claim_id, text, printed in (
+        ("ch7.data-unstructured", "48.5 %", "45.8 %"),
+        ("ch7.data-current-total", "1,837 TB", "1,873 TB"),
+    ):
+        assert verdicts[claim_id].verdict is v.INCONSISTENT
+        assert verdicts[claim_id].ours_text == f"text {text} ≠ table {printed}"
+    assert verdicts["ch7.data-structured"].verdict is v.HOLDS
     assert verdicts["ch7.tflops-gtx1070"].verdict is v.DOES_NOT_HOLD
     assert verdicts["ch7.share-current-under-3bn"].ours == pytest.approx(87.92, abs=0.01)
 

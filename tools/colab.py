@@ -15,6 +15,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUP_TAG = "colab-setup"
+STUDENT_DIR = "student"  # student copies (no solutions): tools/student_copies.py
 
 
 def repository() -> tuple[str, str]:
@@ -41,11 +42,15 @@ def setup_source() -> str:
 
 
 def colab_url(notebook: Path) -> str:
-    """The "Open in Colab" address of a notebook of this repository."""
+    """The "Open in Colab" address of a notebook: its student copy, without solutions.
+
+    The book's launch buttons open the same address (``repository.path_to_book`` in
+    ``_config.yml`` is the student folder).
+    """
     url, branch = repository()
     relative = notebook.resolve().relative_to(ROOT).as_posix()
     return url.replace("https://github.com/", "https://colab.research.google.com/github/") + (
-        f"/blob/{branch}/{relative}"
+        f"/blob/{branch}/{STUDENT_DIR}/{relative}"
     )
 
 

@@ -19,7 +19,8 @@ One row per module (:data:`MODULE_MAP`, shown again in ``CONTRIBUTING.md``): the
 it serves (``all``: infrastructure used throughout; a chapter module's claims are in
 ``data/claims/ch<N>.csv`` of its chapter N), the notebooks that import it (``03`` is
 ``notebooks/03_*.ipynb``, ``lab1`` is ``labs/lab1_*.ipynb``, ``*`` many), the curated tables it
-reads from ``data/`` (without ``.csv``) and its tests (``moore`` is ``tests/test_moore.py``).
+reads from ``data/`` (without ``.csv``; ``lab_*`` is every table so named) and its tests
+(``moore`` is ``tests/test_moore.py``).
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "backend",
         "blas_bench",
         "claims",
+        "cpublas",
+        "cpuclock",
         "data",
         "display",
+        "gpupower",
         "hardware",
         "plotting",
         "timing",
@@ -53,12 +57,16 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "alphago",
         "survey",
         "report_facts",
+        "compute_trends",
+        "distributed",
     ),
     "lab": (
         "gpulab_blas",
         "gpulab_conv",
         "gpulab_pcie",
         "gpulab_roofline",
+        "expected",
+        "gpulab_ddp",
     ),
 }
 
@@ -72,13 +80,16 @@ MODULE_MAP_TABLE = """\
 | backend | all | * | | backend gpulab_fake_gpu |
 | blas_bench | 4 lab1 lab2 | 04 | | blas_bench |
 | claims | all | * | claims/ch* | claims report_coverage |
+| cpublas | 0 3 4 | 00 03 04 | | cpublas |
+| cpuclock | 0 4 | 00 04 | | cpuclock |
 | data | all | | * | plotting_and_data |
-| display | all | | | display |
+| display | all | 09 | | display |
+| gpupower | lab1 | | | gpupower |
 | hardware | all | * | hardware | hardware |
 | plotting | all | * | | plotting_and_data |
-| timing | all | 02 05 lab1 | | timing |
+| timing | all | 02 05 lab1 lab2 lab3 lab4 | | timing |
 | validate | all | | | validate |
-| moore | 1 | 01 | processors top500_history smartphone_vs_supercomputer compute_prices | moore |
+| moore | 1 9 | 01 09 | processors top500_history smartphone_* compute_prices | moore |
 | parallel | 2 | 02 | | parallel |
 | roofline | 3 | 00 03 04 05 lab3 | kernels interconnects hardware | roofline |
 | membench | 3 4 | 03 04 05 | | membench |
@@ -87,12 +98,16 @@ MODULE_MAP_TABLE = """\
 | im2col | 5 | 05 lab4 | im2col_k40 | im2col |
 | flops | 6 | 06 | | flops |
 | alphago | 6 | 06 lab4 | alphago_hardware game_ai_top500 hardware | alphago |
-| survey | 7 | 07 | survey_tables survey_reference_systems | survey |
+| survey | 7 9 | 07 09 | survey_tables survey_reference_systems | survey |
 | report_facts | 0 | | ai_history top500_history report_numerals hardware | report_coverage |
+| compute_trends | 9 | 09 | notable_models llm_tokens hardware | compute_trends |
+| distributed | 8 lab5 | 08 lab5 | scale_out_links scale_out_models hardware | distributed |
 | gpulab_blas | lab1 lab2 | lab1 lab2 | | gpulab_blas |
 | gpulab_conv | lab4 | lab4 | | gpulab_conv gpulab_fake_gpu |
 | gpulab_pcie | lab3 | lab3 | hardware | gpulab_pcie |
 | gpulab_roofline | lab1 | lab1 | | gpulab_roofline gpulab_fake_gpu |
+| expected | lab1 lab2 lab3 lab4 | lab1 lab2 lab3 lab4 | lab_* hardware interconnects | expected |
+| gpulab_ddp | lab5 | lab5 | | distributed |
 """
 
 

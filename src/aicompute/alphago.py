@@ -28,12 +28,20 @@ count, the paper's own figures and the TOP500 lists (curated tables ``alphago_ha
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from aicompute import claims, data, hardware, validate
-from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
+from aicompute.claims import (
+    Claim,
+    Finding,
+    Verdict,
+    audit_chapter,
+    audits,
+    check,
+)
 from aicompute.flops import Layer, LinearShape, elementwise_flops, network_flops
 from aicompute.im2col import ConvShape, k40_balance
 
@@ -618,14 +626,30 @@ def _evaluation_finding(claim: Claim) -> Finding:
 
 @audits("ch6.eighty-percent-of-peak")
 def _efficiency_finding(claim: Claim) -> Finding:
-    k40_fp32_base, _, _ = k40_balance()
-    measured_share = 100 * REPORT_GPU_FLOPS / k40_fp32_base
+    k40_base, _, _ = k40_balance()
+    k40 = hardware.lookup("Tesla K40")
+    if k40 is None:
+        raise ValueError("hardware.csv has no Tesla K40 row")
+    k40_boost = float(k40["fp32_tflops"]) * 1e12
+    p_flops, _ = _policy_and_value_flops()
+    paper_rate = p_flops * _paper_rate()  # FLOP/s of one policy evaluation in 3 ms
+    shares = {
+        name: (100 * rate / k40_base, 100 * rate / k40_boost)
+        for name, rate in (("paper", paper_rate), ("cudnn", REPORT_GPU_FLOPS))
+    }
     return check(
         claim,
-        measured_share,
+        shares["paper"][0],
+        verdict=Verdict.DOES_NOT_HOLD,
+        ours_text=f"{shares['paper'][0]:.0f} % (AlphaGo, batch 1, K40 base clock)",
         note=(
-            f"the report's own K40 cuDNN measurement, 1.2 TFLOP/s, is {measured_share:.0f} % "
-            f"of the K40's FP32 peak ({k40_fp32_base / 1e12:.2f} TFLOP/s at base clock)"
+            f"Measured shares of the K40's FP32 peak ({k40_base / 1e12:.2f} TFLOP/s at base, "
+            f"{k40_boost / 1e12:.2f} at boost clock): the paper's 3 ms per policy evaluation is "
+            f"{shares['paper'][0]:.0f} % / {shares['paper'][1]:.0f} %; the report's own cuDNN "
+            f"figure, 1.2 TFLOP/s (one 2014 measurement), {shares['cudnn'][0]:.0f} % / "
+            f"{shares['cudnn'][1]:.0f} %. So 80 % does not hold for what the report uses it "
+            "on, AlphaGo's one-position evaluations. It does not show that deep learning "
+            "cannot run near peak: large matrix products do (chapter 4)"
         ),
     )
 
@@ -733,27 +757,35 @@ def _pc_minutes_finding(claim: Claim) -> Finding:
 def _pc_ratio_finding(claim: Claim) -> Finding:
     pc = report_pc_flops()
     k40_fp64 = paper_fact("k40_fp64_base_tflops")
+    byoyomi = paper_fact("byoyomi_seconds")
+    minutes = claims.get("ch6.pc-6-pflop-80-minutes").reported  # the report's 80 minutes
+    assert minutes is not None
     return check(
         claim,
         paper_fact("distributed_gpus") * REPORT_GPU_FLOPS / (REPORT_EFFICIENCY * pc),
         note=(
-            "176 K40s at the report's 1.2 TFLOP/s over the Xeon at 80 % of FP32 peak; "
-            "exactly 160× follows from the K40's FP64 peak "
-            f"(176 × 0.8 × {k40_fp64} T ÷ 0.8 × {pc / 1e12:.2f} T = "
-            f"{176 * k40_fp64 * 1e12 / pc:.0f}), a precision the networks do not use"
+            f"176 K40s at the report's 1.2 TFLOP/s over the Xeon at 80 % of FP32 peak. The "
+            f"report's own numbers give 160 directly: {minutes:.0f} min ÷ {byoyomi:.0f} s = "
+            f"{minutes * 60 / byoyomi:.0f}. The K40's FP64 peak would give "
+            f"{176 * k40_fp64 * 1e12 / pc:.0f}× (176 × 0.8 × {k40_fp64} T ÷ 0.8 × "
+            f"{pc / 1e12:.2f} T), a precision the networks do not use"
         ),
     )
 
 
 @audits("ch6.search-on-pc-80-minutes")
 def _search_on_pc_finding(claim: Claim) -> Finding:
-    flops = search_flops(REPORT_POSITIONS, _position_flops())
+    _, report = _budgets()
+    minutes = seconds_on(report.flops, report_pc_flops()) / 60
     return check(
         claim,
-        seconds_on(flops, report_pc_flops()) / 60,
+        minutes,
         note=(
-            f"100,000 positions × {_position_flops() / 1e9:.2f} GFLOP on the same CPU at 80 % "
-            "of its FP32 peak"
+            f"What AlphaGo's 176 GPUs do in 30 s ({report.flops / 1e15:.2f} PFLOP at the "
+            f"report's 1.2 TFLOP/s each) on the report's 'PC' at 80 % of its FP32 peak. The "
+            "'100,000 moves' are judged once, in ch6.100k-positions-in-30s (the GPUs' "
+            "30 s cover about ten times as many), and the server CPU called a PC in "
+            "ch6.pc-6-pflop-80-minutes"
         ),
     )
 
@@ -786,16 +818,58 @@ def _alphago_rank() -> int:
     return rank_for(300e3, "2015-11")
 
 
+_FLOPS_UNITS = {"GFLOP/s": 1.0, "TFLOP/s": 1e3}  # in GFLOP/s, the TOP500 table's unit
+
+
+def _rank_finding(
+    claim: Claim, rank: int, list_month: str, rmax_claimed: str, unit: str, note: str
+) -> Finding:
+    """A rank judged as a rank: exact, or the report's FLOP/s figure could have earned it.
+
+    A rank is a position, so a relative tolerance on it means nothing (10 places are a large
+    gap at the top of a list and a small one at its tail). The claim holds when our rank is
+    the report's; it roughly holds when the report's rank had an Rmax that the report's own
+    FLOP/s figure, ``rmax_claimed`` in ``unit`` ("300", "TFLOP/s" for about 300 TFLOP/s),
+    reaches within its printed rounding (half a unit of its last significant digit: 11.38 is
+    11.375-11.385; "about 300" is 250-350, trailing zeros not being significant); otherwise it
+    does not hold.
+    """
+    assert claim.reported is not None
+    reported = int(claim.reported)
+    at_reported = float(top500_entry(list_month, reported)["rmax_gflops"]) / _FLOPS_UNITS[unit]
+    value = float(rmax_claimed)
+    if "." in rmax_claimed:
+        half_unit = 0.5 * 10.0 ** -len(rmax_claimed.split(".")[1])
+    else:
+        half_unit = 0.5 * 10.0 ** (len(rmax_claimed) - len(rmax_claimed.rstrip("0")))
+    if rank == reported:
+        verdict = Verdict.HOLDS
+    elif abs(at_reported - value) <= half_unit:
+        verdict = Verdict.ROUGHLY
+    else:
+        verdict = Verdict.DOES_NOT_HOLD
+    return check(
+        claim,
+        float(rank),
+        verdict=verdict,
+        ours_text=f"rank {rank}",
+        note=f"{note}; rank {reported} had an Rmax of {at_reported:,.4g} {unit} (the "
+        f"report's {value:g} {unit}, read to its printed precision, is "
+        f"{value - half_unit:.6g}-{value + half_unit:.6g})",
+    )
+
+
 @audits("ch6.deep-blue-rank-259")
 def _deep_blue_rank_finding(claim: Claim) -> Finding:
     deep_blue = _deep_blue()
-    return check(
+    return _rank_finding(
         claim,
-        float(deep_blue["rank"]),
-        note=(
-            f"'{deep_blue['computer']}' at '{deep_blue['site']}', {deep_blue['cores']} "
-            "processors (the report says 30 nodes; 120 MHz, not 120 Hz)"
-        ),
+        int(deep_blue["rank"]),
+        "1997-06",
+        "11.38",
+        "GFLOP/s",
+        f"'{deep_blue['computer']}' at '{deep_blue['site']}', {int(deep_blue['cores'])} "
+        "processors (the report says 30 nodes; it means 120 MHz, not 120 Hz)",
     )
 
 
@@ -807,18 +881,38 @@ def _deep_blue_flops_finding(claim: Claim) -> Finding:
         float(deep_blue["rmax_gflops"]),
         note=(
             f"HPL Rmax of the SP host (Rpeak {deep_blue['rpeak_gflops']:g}); the 480 chess chips "
-            "do no floating-point arithmetic, so FLOP/s do not measure Deep Blue's search"
+            "do no floating-point arithmetic, so FLOP/s do not measure Deep Blue's search. "
+            f"The report's 'POWER2SC (120Hz)' means 120 MHz (the list: '{deep_blue['computer']}')"
         ),
     )
+
+
+def _clock_ghz(text: str) -> float:
+    """The clock a system description states, e.g. 3.86 from "Power7 3.86 GHz"."""
+    match = re.search(r"(\d+(?:\.\d+)?)\s*GHz", text)
+    if match is None:
+        raise ValueError(f"no clock in GHz in {text!r}")
+    return float(match.group(1))
 
 
 @audits("ch6.watson-rank-192")
 def _watson_rank_finding(claim: Claim) -> Finding:
     watson = _watson()
+    listed_ghz = _clock_ghz(watson["computer"])
+    described_ghz = _clock_ghz(claims.get("ch6.watson-80-tflops").korean)
     return check(
         claim,
         float(watson["rank"]),
-        note=f"'{watson['computer']}' at {watson['site']}: the list does not name Watson",
+        verdict=Verdict.UNCHECKABLE,
+        ours_text=f"rank {watson['rank']} is an IBM Power 750 cluster, not named Watson",
+        note=(
+            f"Known: rank {watson['rank']} of June 2011 is '{watson['computer']}' at "
+            f"{watson['site']}, {int(watson['cores']):,} cores, Rpeak "
+            f"{watson['rpeak_gflops'] / 1e3:.1f} TFLOP/s. Inferred, not known: that this is "
+            f"Watson. The list never names Watson, and the report's own Watson runs at "
+            f"{described_ghz} GHz, not {listed_ghz} GHz, so the listed cluster is at best a "
+            "sibling of the Jeopardy! system, of the same family and site and of similar size"
+        ),
     )
 
 
@@ -856,15 +950,13 @@ def _alphago_flops_finding(claim: Claim) -> Finding:
 
 @audits("ch6.alphago-rank-382")
 def _alphago_rank_finding(claim: Claim) -> Finding:
-    alphago_rank = _alphago_rank()
-    rank_382 = top500_entry("2015-11", 382)
-    return check(
+    return _rank_finding(
         claim,
-        float(alphago_rank),
-        note=(
-            f"an Rmax of 300 TFLOP/s ranked {alphago_rank} in November 2015; rank 382 had "
-            f"{rank_382['rmax_gflops'] / 1e3:.1f} T"
-        ),
+        _alphago_rank(),
+        "2015-11",
+        "300",
+        "TFLOP/s",
+        f"an Rmax of 300 TFLOP/s would have ranked {_alphago_rank()} in November 2015",
     )
 
 

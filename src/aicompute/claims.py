@@ -62,6 +62,7 @@ class Verdict(str, Enum):
     DOES_NOT_HOLD = "does not hold"
     MISLEADING = "misleading"
     UNCHECKABLE = "cannot be checked"
+    INCONSISTENT = "contradicts itself"
 
     @property
     def symbol(self) -> str:
@@ -72,6 +73,7 @@ class Verdict(str, Enum):
             Verdict.DOES_NOT_HOLD: "✗",
             Verdict.MISLEADING: "!",
             Verdict.UNCHECKABLE: "?",
+            Verdict.INCONSISTENT: "≠",
         }[self]
 
 
@@ -82,6 +84,7 @@ _VERDICT_BACKGROUND = {
     Verdict.DOES_NOT_HOLD: "#f9d9c5",
     Verdict.MISLEADING: "#fbeec4",
     Verdict.UNCHECKABLE: "#e6e6e6",
+    Verdict.INCONSISTENT: "#ead7f0",
 }
 
 

@@ -37,6 +37,7 @@ from aicompute import backend, timing, validate
 __all__ = [
     "FMA_KERNEL_SOURCE",
     "ILP",
+    "fma_kernel_source",
     "BLOCK_THREADS",
     "fma_kernel_name",
     "fma_work",
@@ -205,16 +206,25 @@ class FmaSweep:
     #: queues the largest-``k`` kernel once (GPU only), to hold the GPU busy while the SM
     #: clock is read (:func:`sm_clock_mhz_under_load`); ``None`` on the CPU.
     busy: Callable[[], object] | None = None
+    #: independent chains per thread of the GPU kernel; ``None`` on the CPU.
+    ilp: int | None = None
 
 
-def _gpu_sweep(ks, n, dtype, repeat) -> list[dict]:
+def fma_kernel_source(ilp: int = ILP) -> str:
+    """The CUDA source of the sweep's kernel with ``ilp`` independent chains per thread."""
+    if isinstance(ilp, bool) or not isinstance(ilp, (int, np.integer)) or not 1 <= ilp <= 16:
+        raise ValueError(f"ilp (chains per thread) must be an integer from 1 to 16, got {ilp!r}")
+    return FMA_KERNEL_SOURCE.replace(f"#define ILP {ILP}", f"#define ILP {int(ilp)}")
+
+
+def _gpu_sweep(ks, n, dtype, repeat, ilp) -> list[dict]:
     cupy = importlib.import_module("cupy")
     names = [fma_kernel_name(k, dtype) for k in ks]
     # No -std flag: the kernel needs only templates, which NVRTC's default dialect has (C++17
     # since CUDA 11), and a named dialect can be one that a newer NVRTC has dropped.
-    module = cupy.RawModule(code=FMA_KERNEL_SOURCE, name_expressions=names)
+    module = cupy.RawModule(code=fma_kernel_source(ilp), name_expressions=names)
     scalar = dtype.type
-    grid = math.ceil(n / (BLOCK_THREADS * ILP))
+    grid = math.ceil(n / (BLOCK_THREADS * ilp))
     rng = np.random.default_rng(7)
     x = cupy.asarray(rng.uniform(0.5, 1.5, n).astype(dtype))
     y = cupy.zeros(n, dtype=dtype)
@@ -226,7 +236,7 @@ def _gpu_sweep(ks, n, dtype, repeat) -> list[dict]:
         kernel = module.get_function(name)
         check_out = cupy.zeros(small, dtype=dtype)
         kernel(
-            (math.ceil(small / (BLOCK_THREADS * ILP)),),
+            (math.ceil(small / (BLOCK_THREADS * ilp)),),
             (BLOCK_THREADS,),
             (
                 x_small,
@@ -308,12 +318,16 @@ def fma_sweep(
     xp=None,
     repeat: int = 5,
     block: int = 65536,
+    ilp: int = ILP,
 ) -> FmaSweep:
     """Run the intensity sweep for each ``k`` on ``xp`` (CuPy kernel or NumPy emulation).
 
     Every ``k`` is first checked against the float64 closed form (:func:`fma_chain_reference`).
+    ``ilp`` sets the GPU kernel's independent chains per thread (the grid grows to match, so
+    one pass still covers ``n``); the NumPy emulation has no such choice and records ``None``.
     """
     dtype = _check_dtype(dtype)
+    fma_kernel_source(ilp)  # validates ilp on every device
     ks = [_check_k(k) for k in validate.sequence("ks", ks, "a list of chain lengths")]
     if not ks:
         raise ValueError("give at least one k")
@@ -322,8 +336,8 @@ def fma_sweep(
     xp = xp if xp is not None else backend.array_module()
     if backend.on_gpu(xp):
         order = sorted(ks)  # the last kernel launched (largest k) keeps the GPU busy later
-        rows, busy = _gpu_sweep(order, n, dtype, repeat)
-        return FmaSweep(pd.DataFrame(rows), "gpu", n, dtype.name, False, busy)
+        rows, busy = _gpu_sweep(order, n, dtype, repeat, ilp)
+        return FmaSweep(pd.DataFrame(rows), "gpu", n, dtype.name, False, busy, ilp)
     rows = _cpu_sweep(ks, n, dtype, repeat, block)
     return FmaSweep(pd.DataFrame(rows), "cpu", n, dtype.name, True)
 

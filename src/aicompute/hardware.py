@@ -7,7 +7,11 @@ the operating system and estimates the peak FLOP/s as
     FLOPs per cycle per core = (vector bits / element bits) x 2 (an FMA counts two) x FMA units.
 
 The estimate states its assumptions (clock and FMA units are not always readable), so treat it
-as an upper bound to compare measurements with, not a datasheet figure.
+as an upper bound to compare measurements with, not a datasheet figure. The clock the operating
+system reports is often not the one the cores run at (a VM shows a fixed reference frequency, a
+busy core turbo-boosts), so :func:`cpu_peak` puts the peak at the clock
+:mod:`aicompute.cpuclock` measures, the nominal figure beside it, and reports a rate above it as
+an error (:meth:`CpuPeak.judge`).
 :func:`datasheet` returns the curated table ``hardware.csv`` of vendor figures (one row per
 processor, each with its source), and :func:`lookup` finds the row for a detected GPU's name
 (:func:`aicompute.backend.gpu_info` detects the GPU, since only the GPU libraries can).
@@ -15,6 +19,7 @@ processor, each with its source), and :func:`lookup` finds the row for a detecte
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import re
@@ -30,7 +35,10 @@ __all__ = [
     "cpu_info",
     "datasheet",
     "lookup",
+    "flops_per_cycle",
     "estimated_cpu_peak_flops",
+    "CpuPeak",
+    "cpu_peak",
 ]
 
 _PROC_CPUINFO = Path("/proc/cpuinfo")
@@ -139,25 +147,59 @@ def cpu_info(cpuinfo_text: str | None = None) -> CpuInfo:
     )
 
 
+def flops_per_cycle(
+    cpu: CpuInfo, *, bits: int = 64, fma_units: int = 2, vector_bits: int | None = None
+) -> int:
+    """FLOPs one core can finish per cycle: lanes x 2 (FMA) x ``fma_units``.
+
+    ``vector_bits`` caps the vector width a program uses (a BLAS kernel written for 256-bit AVX2
+    uses half of a 512-bit datapath); by default the full datapath.
+    """
+    validate.instance("cpu", cpu, CpuInfo)
+    if bits not in (16, 32, 64):
+        raise ValueError(f"bits must be 16, 32 or 64, got {bits}")
+    if isinstance(fma_units, bool) or not isinstance(fma_units, int) or fma_units < 1:
+        raise ValueError(f"fma_units must be at least 1 and an integer, got {fma_units!r}")
+    width = cpu.datapath_bits
+    if vector_bits is not None:
+        if vector_bits not in (64, 128, 256, 512):
+            raise ValueError(f"vector_bits must be 64, 128, 256 or 512, got {vector_bits!r}")
+        width = min(width, vector_bits)
+    lanes = max(width // bits, 1)
+    return lanes * (2 if cpu.has_fma else 1) * fma_units
+
+
 def estimated_cpu_peak_flops(
-    cpu: CpuInfo | None = None, *, bits: int = 64, fma_units: int = 2
+    cpu: CpuInfo | None = None,
+    *,
+    bits: int = 64,
+    fma_units: int = 2,
+    clock_ghz: float | None = None,
+    cores: int | None = None,
+    vector_bits: int | None = None,
 ) -> float | None:
     """Upper-bound FLOP/s of the host CPU at ``bits``-bit floats; ``None`` if the clock is unknown.
 
-    Assumes ``fma_units`` vector FMA pipes per core (two on current x86 server and desktop
-    cores) and that every logical core is a physical one (true on cloud VMs that pin vCPUs; with
-    SMT the estimate doubles counts the shared pipes, so it is an upper bound).
+    ``clock_ghz`` replaces the operating system's clock (pass the measured one, see
+    :mod:`aicompute.cpuclock`; the nominal clock of a VM is often below the real one), ``cores``
+    the core count (1 for a one-thread peak), ``vector_bits`` caps the vector width (see
+    :func:`flops_per_cycle`). Assumes ``fma_units`` vector FMA pipes per core (two on current
+    x86 server and desktop cores) and that every logical core is a physical one (true on cloud
+    VMs that pin vCPUs; with SMT the estimate counts the shared pipes twice, an upper bound).
     """
-    if bits not in (16, 32, 64):
-        raise ValueError(f"bits must be 16, 32 or 64, got {bits}")
-    if validate.integer("fma_units", fma_units) < 1:
-        raise ValueError(f"fma_units must be at least 1, got {fma_units}")
     cpu = cpu or cpu_info()
-    if cpu.clock_ghz is None:
+    per_cycle = flops_per_cycle(cpu, bits=bits, fma_units=fma_units, vector_bits=vector_bits)
+    if clock_ghz is not None:
+        if isinstance(clock_ghz, bool) or not isinstance(clock_ghz, (int, float)):
+            raise ValueError(f"clock_ghz must be a number, got {clock_ghz!r}")
+        if not (math.isfinite(clock_ghz) and clock_ghz > 0):
+            raise ValueError(f"clock_ghz must be positive and finite, got {clock_ghz}")
+    if cores is not None and (isinstance(cores, bool) or not isinstance(cores, int) or cores < 1):
+        raise ValueError(f"cores must be an integer >= 1, got {cores!r}")
+    clock = cpu.clock_ghz if clock_ghz is None else clock_ghz
+    if clock is None:
         return None
-    lanes = max(cpu.datapath_bits // bits, 1)
-    flops_per_cycle = lanes * (2 if cpu.has_fma else 1) * fma_units
-    return cpu.logical_cores * cpu.clock_ghz * 1e9 * flops_per_cycle
+    return (cpu.logical_cores if cores is None else cores) * clock * 1e9 * per_cycle
 
 
 def datasheet() -> pd.DataFrame:
@@ -201,3 +243,100 @@ def lookup(name: str) -> pd.Series | None:
                 if score > best_score:
                     best, best_score = row, score
     return best
+
+
+@dataclass(frozen=True)
+class CpuPeak:
+    """The estimated peak at the nominal clock and at the measured one, side by side (FLOP/s).
+
+    ``measured_clock_ghz`` is the clock measured with every core busy for a peak over all cores
+    (one core alone for ``cores=1``); ``nominal_*`` is ``None`` when the system reports no clock.
+    """
+
+    bits: int
+    cores: int
+    flops_per_cycle: int
+    nominal_clock_ghz: float | None
+    nominal_source: str
+    measured_clock_ghz: float
+    measured_method: str
+    clock_is_lower_bound: bool
+
+    @property
+    def nominal(self) -> float | None:
+        if self.nominal_clock_ghz is None:
+            return None
+        return self.cores * self.nominal_clock_ghz * 1e9 * self.flops_per_cycle
+
+    @property
+    def measured(self) -> float:
+        """The peak at the measured clock: the ceiling a measured rate is compared with."""
+        return self.cores * self.measured_clock_ghz * 1e9 * self.flops_per_cycle
+
+    def share(self, rate: float) -> float:
+        """``rate`` (FLOP/s) as a fraction of the peak at the measured clock."""
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)):
+            raise ValueError(f"rate must be a number of FLOP/s, got {rate!r}")
+        if not (math.isfinite(rate) and rate >= 0):
+            raise ValueError(f"rate must be non-negative and finite, got {rate}")
+        return rate / self.measured
+
+    def exceeded_by(self, rate: float, tolerance: float = 0.02) -> bool:
+        """Whether ``rate`` is above the peak at the measured clock by more than ``tolerance``."""
+        if not (math.isfinite(tolerance) and 0 <= tolerance < 1):
+            raise ValueError(f"tolerance must be in [0, 1), got {tolerance}")
+        return self.share(rate) > 1 + tolerance
+
+    def judge(self, rate: float, label: str = "GEMM", tolerance: float = 0.02) -> str:
+        """One sentence: ``rate`` as a share of the peak at the measured clock, or, when it is
+        above that peak, an error with the clock the rate would need, never a share over 100 %.
+        """
+        share = self.share(rate)
+        nominal = ""
+        if self.nominal is not None:
+            nominal = f"; at the nominal {self.nominal_clock_ghz:.2f} GHz the peak would be "
+            nominal += f"{self.nominal / 1e9:,.1f} GFLOP/s"
+        head = f"{label}: {rate / 1e9:,.1f} GFLOP/s"
+        peak = (
+            f"the peak at the measured {self.measured_clock_ghz:.2f} GHz "
+            f"({self.measured / 1e9:,.1f} GFLOP/s, {self.cores} core(s) x "
+            f"{self.flops_per_cycle} FLOP/cycle)"
+        )
+        if not self.exceeded_by(rate, tolerance):
+            return f"{head} = {share:.0%} of {peak}{nominal}."
+        needed = rate / (self.cores * self.flops_per_cycle * 1e9)
+        cause = (
+            "the clock probe gave only a lower bound (no C compiler), so the true clock is higher"
+            if self.clock_is_lower_bound
+            else "the clock changed between the probe and the product, or the FLOP count or "
+            "the FLOP/cycle assumed is wrong"
+        )
+        return (
+            f"error: {head} is above {peak}. No processor beats its peak; this rate needs a "
+            f"clock of at least {needed:.2f} GHz, so {cause}{nominal}."
+        )
+
+
+def cpu_peak(
+    clock, cpu: CpuInfo | None = None, *, bits: int = 64, cores: int | None = None, fma_units=2
+) -> CpuPeak:
+    """The peak at the measured ``clock`` (a :class:`aicompute.cpuclock.ClockMeasurement`).
+
+    With ``cores=1`` the one-core clock is used, else the clock measured with all cores busy.
+    """
+    cpu = cpu or cpu_info()
+    cores = cpu.logical_cores if cores is None else cores
+    if isinstance(cores, bool) or not isinstance(cores, int) or cores < 1:
+        raise ValueError(f"cores must be an integer >= 1, got {cores!r}")
+    if not hasattr(clock, "single_core_ghz") or not hasattr(clock, "all_cores_ghz"):
+        raise TypeError(f"clock must be a ClockMeasurement, got {type(clock).__name__}")
+    return CpuPeak(
+        bits=bits,
+        cores=cores,
+        flops_per_cycle=flops_per_cycle(cpu, bits=bits, fma_units=fma_units),
+        nominal_clock_ghz=cpu.clock_ghz,
+        nominal_source=cpu.clock_source,
+        measured_clock_ghz=clock.single_core_ghz if cores == 1 else clock.all_cores_ghz,
+        measured_method=clock.method,
+        clock_is_lower_bound=bool(clock.lower_bound),
+    )

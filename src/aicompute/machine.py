@@ -65,22 +65,32 @@ def era(year: int) -> str:
     return "report era" if year < REPORT_YEAR else "today"
 
 
-def peak_terms(cpu: CpuInfo | None = None, *, bits: int = 64, fma_units: int = 2) -> pd.DataFrame:
+def peak_terms(
+    cpu: CpuInfo | None = None, *, bits: int = 64, fma_units: int = 2, clock=None
+) -> pd.DataFrame:
     """The factors of the estimated CPU peak, one row each, ending with the product.
 
     Columns: ``term``, ``value``, ``meaning``. The last row (``peak GFLOP/s``) equals
     :func:`aicompute.hardware.estimated_cpu_peak_flops` / 1e9 rounded to 0.1 (NaN when the
-    clock is unknown).
+    clock is unknown). ``clock`` (a :class:`aicompute.cpuclock.ClockMeasurement`) replaces the
+    operating system's clock by the one measured with all cores busy.
     """
-    peak = hardware.estimated_cpu_peak_flops(cpu, bits=bits, fma_units=fma_units)  # validates
     cpu = cpu or hardware.cpu_info()
+    measured = None if clock is None else clock.all_cores_ghz
+    peak = hardware.estimated_cpu_peak_flops(
+        cpu, bits=bits, fma_units=fma_units, clock_ghz=measured
+    )  # validates
     lanes = max(cpu.datapath_bits // bits, 1)
     fma = 2 if cpu.has_fma else 1
     per_cycle = lanes * fma * fma_units
-    clock = math.nan if cpu.clock_ghz is None else cpu.clock_ghz
+    if clock is not None:
+        ghz, source = clock.all_cores_ghz, f"measured, all cores busy: {clock.method}"
+    else:
+        ghz = math.nan if cpu.clock_ghz is None else cpu.clock_ghz
+        source = cpu.clock_source
     rows: list[tuple[str, object, str]] = [
         ("cores", cpu.logical_cores, "logical cores this process may use"),
-        ("clock GHz", round(clock, 3), f"cycles per ns ({cpu.clock_source})"),
+        ("clock GHz", round(ghz, 3), f"cycles per ns ({source})"),
         ("datapath bits", cpu.datapath_bits, f"width of one SIMD operation ({cpu.simd})"),
         ("lanes", lanes, f"{bits}-bit numbers per SIMD operation"),
         ("FLOP per lane", fma, "2 with fused multiply-add (a*b+c), else 1"),
@@ -97,21 +107,38 @@ def peak_terms(cpu: CpuInfo | None = None, *, bits: int = 64, fma_units: int = 2
     return frame
 
 
-def cpu_summary(cpu: CpuInfo | None = None) -> pd.DataFrame:
-    """What the operating system says about the CPU, and its estimated FP64 and FP32 peaks."""
+def cpu_summary(cpu: CpuInfo | None = None, clock=None) -> pd.DataFrame:
+    """What the operating system says about the CPU, and its estimated FP64 and FP32 peaks.
+
+    With ``clock`` (a :class:`aicompute.cpuclock.ClockMeasurement`) the measured clocks are
+    listed too and the peaks are at the clock measured with all cores busy, the nominal-clock
+    peak beside them.
+    """
     cpu = cpu or hardware.cpu_info()
-    peaks = {bits: hardware.estimated_cpu_peak_flops(cpu, bits=bits) for bits in (64, 32)}
-    clock = "unknown" if cpu.clock_ghz is None else f"{cpu.clock_ghz:.2f} GHz"
+    nominal = "unknown" if cpu.clock_ghz is None else f"{cpu.clock_ghz:.2f} GHz"
     rows = [
         ("model", cpu.model),
         ("logical cores", str(cpu.logical_cores)),
         ("vector (SIMD) extensions", cpu.simd),
         ("SIMD datapath", f"{cpu.datapath_bits} bit"),
         ("fused multiply-add", "yes" if cpu.has_fma else "no"),
-        ("clock", f"{clock} (read from: {cpu.clock_source})"),
+        ("clock", f"{nominal} (read from: {cpu.clock_source})"),
     ]
-    for bits, peak in peaks.items():
+    if clock is not None:
+        bound = "at least " if clock.lower_bound else ""
+        rows += [
+            ("measured clock, one core", f"{bound}{clock.single_core_ghz:.2f} GHz"),
+            (
+                "measured clock, all cores busy",
+                f"{bound}{clock.all_cores_ghz:.2f} GHz ({clock.method})",
+            ),
+        ]
+    for bits in (64, 32):
+        peak = hardware.estimated_cpu_peak_flops(cpu, bits=bits)
         text = "unknown (no clock)" if peak is None else f"{peak / 1e9:,.0f} GFLOP/s"
+        if clock is not None:
+            at_measured = hardware.cpu_peak(clock, cpu, bits=bits).measured
+            text = f"{at_measured / 1e9:,.0f} GFLOP/s at the measured clock ({text} at the nominal)"
         rows.append((f"estimated FP{bits} peak", text))
     return pd.DataFrame(rows, columns=["item", "value"])
 
@@ -156,14 +183,21 @@ def fraction_of_peak(measured: float, peak: float | None) -> float:
 
 
 def quick_check(
-    *, gemm_n: int = 1024, copy_n: int = 2**23, repeat: int = 5, cpu: CpuInfo | None = None
+    *,
+    gemm_n: int = 1024,
+    copy_n: int = 2**23,
+    repeat: int = 5,
+    cpu: CpuInfo | None = None,
+    clock=None,
 ) -> pd.DataFrame:
     """A short FP64 matrix product and a STREAM copy, next to the estimated CPU peak.
 
     Returns one row per measurement: ``measurement``, ``measured`` (GFLOP/s or GB/s),
     ``unit``, ``estimated peak`` (GFLOP/s; NaN for the copy, whose peak is the memory's, not
     in any table for this machine) and ``fraction of peak``. ``gemm_n`` = 1024 does 2.1 GFLOP
-    per call; ``copy_n`` = 2**23 doubles moves 128 MiB per call (two 64 MiB arrays).
+    per call; ``copy_n`` = 2**23 doubles moves 128 MiB per call (two 64 MiB arrays). With
+    ``clock`` (a :class:`aicompute.cpuclock.ClockMeasurement`) the peak is at the clock
+    measured with all cores busy, else at the operating system's clock.
     """
     gemm_n = validate.positive_integer("gemm_n", gemm_n, 64)
     copy_n = validate.positive_integer("copy_n", copy_n, 2**16)
@@ -171,7 +205,10 @@ def quick_check(
     cpu = cpu or hardware.cpu_info()
     gemm = membench.measure_gemm_flops(gemm_n, "float64", repeat=repeat)
     copy = membench.measure_bandwidth("copy", copy_n, repeat=repeat)
-    peak = hardware.estimated_cpu_peak_flops(cpu, bits=64)
+    if clock is None:
+        peak = hardware.estimated_cpu_peak_flops(cpu, bits=64)
+    else:
+        peak = hardware.cpu_peak(clock, cpu, bits=64).measured
     peak_g = math.nan if peak is None else peak / 1e9
     rows = [
         (

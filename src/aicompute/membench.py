@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aicompute import validate
+from aicompute import hardware, validate
 from aicompute.roofline import gemm_intensity
 from aicompute.timing import Timing, benchmark
 
@@ -435,8 +435,11 @@ class MachineRoofline:
 
     ``bandwidth`` is the best STREAM-convention rate over the measured kinds (byte/s), ``peak``
     the best rate of the matrix products (FLOP/s): roofs are capabilities, so like STREAM we take
-    the fastest sample (the median is printed beside it). ``estimated_peak`` is the estimate of
-    :func:`aicompute.hardware.estimated_cpu_peak_flops` (``None`` if the clock is unknown).
+    the fastest sample (the median is printed beside it). ``estimated_peak`` is the estimated
+    FP64 peak at the clock measured with all cores busy (``peak_estimate``, an
+    :class:`aicompute.hardware.CpuPeak` that also holds the nominal-clock figure), or, without a
+    clock measurement, :func:`aicompute.hardware.estimated_cpu_peak_flops` at the operating
+    system's clock (``None`` if unknown).
     ``kernels`` has one row per measured kernel: name, intensity (FLOP/byte), achieved GFLOP/s
     and GB/s, the roofline bound at that intensity, and the fractions of roof, of the estimated
     peak and of the measured bandwidth.
@@ -451,6 +454,7 @@ class MachineRoofline:
     rounds: int = 1
     reference_streams: dict[str, float] | None = None
     reference_gemm: GemmResult | None = None
+    peak_estimate: hardware.CpuPeak | None = None
 
     @property
     def checks(self) -> pd.DataFrame:
@@ -545,6 +549,7 @@ def measure_machine(
     repeat: int = 5,
     rounds: int = 2,
     reference: bool = True,
+    clock: bool = True,
 ) -> MachineRoofline:
     """Measure this machine's roofline: STREAM ``kinds``, a GEMM, and two kernel sweeps.
 
@@ -555,17 +560,19 @@ def measure_machine(
     own ``dgemm``), so that :attr:`MachineRoofline.checks` compares figures of one run, with the
     noise of a shared machine spread over both sides. The sweeps are :func:`polynomial_sweep`
     (``degrees``, on ``n // 2`` points) and
-    :func:`rank_k_sweep` (``ks``, ``m``).
+    :func:`rank_k_sweep` (``ks``, ``m``). With ``clock`` the CPU's clock is measured first
+    (:func:`aicompute.cpuclock.measure_clock`) and the estimated peak is at that clock.
     """
     import tempfile
 
-    from aicompute import backend, hardware
+    from aicompute import backend, cpuclock
 
     rounds = _check_count("rounds", rounds)
     n = _check_count("n", n, 1024)
     gemm_n = _check_count("gemm_n", gemm_n, 16)
     m = _check_count("m", m, 16)
     repeat = _check_count("repeat", repeat, 3)
+    peak_estimate = hardware.cpu_peak(cpuclock.measure_clock(), bits=64) if clock else None
     best_streams: dict[str, BandwidthResult] = {}
     best_gemm: GemmResult | None = None
     c_best: dict[str, float] = {}
@@ -594,11 +601,14 @@ def measure_machine(
         gemm=best_gemm,
         sweep=sweep,
         polynomials=polynomials,
-        estimated_peak=hardware.estimated_cpu_peak_flops(bits=64),
+        estimated_peak=peak_estimate.measured
+        if peak_estimate
+        else hardware.estimated_cpu_peak_flops(bits=64),
         machine=backend.describe_machine(),
         rounds=rounds,
         reference_streams=c_best or None,
         reference_gemm=scipy_best,
+        peak_estimate=peak_estimate,
     )
 
 

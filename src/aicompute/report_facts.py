@@ -433,8 +433,8 @@ def _books_per_terabyte(claim: Claim) -> Finding:
     return check(
         claim,
         footnote_27_mb_per_book,
-        verdict=Verdict.DOES_NOT_HOLD,
-        ours_text="1 MB per book (footnote 27)",
+        verdict=Verdict.INCONSISTENT,
+        ours_text="footnote 10: 0.5 MB per book ≠ footnote 27: 1 MB per book",
         note="The report contradicts itself: footnote 10 makes 500 GB a million books "
         "(0.5 MB a book), footnote 27 makes 1 TB a million books (1 MB a book), twice as much.",
     )
@@ -602,8 +602,8 @@ def _abci_won(claim: Claim) -> Finding:
     return check(
         claim,
         ours,
-        verdict=Verdict.DOES_NOT_HOLD if ours != claim.reported else Verdict.HOLDS,
-        ours_text=f"{ours:,.0f}억 원 (제3장)",
+        verdict=Verdict.INCONSISTENT if ours != claim.reported else Verdict.HOLDS,
+        ours_text=f"제1장 {claim.reported:,.0f}억 원 ≠ 제3장 {ours:,.0f}억 원",
         note="The report converts the same 195억 엔 twice and differently: 1,840억 원 in "
         "제1장, 1,900억 원 in 제3장 제1절 (ch7.abci-budget); both are 'about', 3 % apart.",
     )

@@ -126,13 +126,6 @@ def _sample_72(claim: Claim) -> Finding:
     return check(claim, float(table("3-7")["72개 대상"].sum()), note="Sum of <표 3-7>.")
 
 
-@audits("ch7.gpu-10x-cpu")
-def _gpu_10x_cpu(claim: Claim) -> Finding:
-    return _uncheckable(
-        claim, "Needs prices, which the survey does not have; chapters 2-3 compare peak FLOP/s."
-    )
-
-
 def _peak_claim(claim: Claim, system: str) -> Finding:
     """A <표 3-2> TFLOPS figure against cores x clock x 2 at the base clock."""
     base, boost = gpu_fp32_tflops(system, "base"), gpu_fp32_tflops(system, "boost")
@@ -532,11 +525,32 @@ def _data_future_total(claim: Claim) -> Finding:
 @audits("ch7.data-current-total")
 def _data_current_total(claim: Claim) -> Finding:
     now, answered = _total_row("별첨2-3"), _data_answered()
+    printed = float(now["합계"])
+    if abs(now["평균"] * answered - printed) > 1:
+        raise ValueError("<표 별첨2-3>: mean x firms no longer gives the printed total")
+    return _text_against_table(
+        claim,
+        printed,
+        "TB",
+        f"<표 별첨2-3> prints {printed:,.0f} TB (= {now['평균']} TB x {answered} firms)",
+    )
+
+
+def _text_against_table(claim: Claim, printed: float, unit: str, where: str) -> Finding:
+    """The text's number against the report's own table: equal, or the report contradicts itself."""
+    assert claim.reported is not None
+    if abs(printed - claim.reported) <= claim.rel_tol * abs(claim.reported):
+        return check(claim, printed, note=f"{where}.")
+    text, ours = f"{claim.reported:g}", f"{printed:g}"
+    swapped = len(text) == len(ours) and sorted(text) == sorted(ours)
+    slip = "the text transposes digits of" if swapped else "the text differs from"
     return check(
         claim,
-        now["평균"] * answered,
-        note=f"<표 별첨2-3> prints {now['합계']:,.0f} TB (= {now['평균']} x {answered}); "
-        "the text swaps two digits.",
+        printed,
+        verdict=Verdict.INCONSISTENT,
+        ours_text=f"text {claim.reported:,g} {unit} ≠ table {printed:,g} {unit}",
+        note=f"{where}; {slip} its own table, so the report contradicts itself (the "
+        "table's number is the one the survey's answers give).",
     )
 
 
@@ -550,12 +564,11 @@ def _data_growth(claim: Claim) -> Finding:
     )
 
 
-def _data_type_claim(claim: Claim, column: str, extra: str = "") -> Finding:
+def _data_type_claim(claim: Claim, column: str) -> Finding:
     """A share of firms using one type of data against <표 별첨2-2>."""
-    share = _total_row("별첨2-2")[column]
+    share = float(_total_row("별첨2-2")[column])
     firms = round(share * SAMPLE / 100)
-    note = f"<표 별첨2-2> prints {share} % ({firms} of 72)." + extra
-    return check(claim, float(share), note=note)
+    return _text_against_table(claim, share, "%", f"<표 별첨2-2> prints {share} % ({firms} of 72)")
 
 
 @audits("ch7.data-structured")
@@ -565,7 +578,7 @@ def _data_structured(claim: Claim) -> Finding:
 
 @audits("ch7.data-unstructured")
 def _data_unstructured(claim: Claim) -> Finding:
-    return _data_type_claim(claim, "비정형 텍스트", " The text swaps two digits (45.8 -> 48.5).")
+    return _data_type_claim(claim, "비정형 텍스트")
 
 
 @audits("ch7.data-images")
