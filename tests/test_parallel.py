@@ -303,6 +303,7 @@ def test_scaling_summary_reasons() -> None:
     lines = parallel.scaling_summary(table)
     assert len(lines) == 5 and "microseconds" in lines[0] and "memory-bound" in lines[1]
     assert lines[3].endswith("scales") and "bandwidth, not the cores" in lines[4]
+    assert all(len(part) <= 79 for line in lines for part in line.splitlines())
     short = table.assign(
         seconds=[1e-6, 5e-5, 3e-5, 8e-5, 1e-6, 5e-5, 1e-2, 5.2e-3],
         speedup=[1.0, 0.02, 1.0, 0.4, 1.0, 0.02, 1.0, 1.92],

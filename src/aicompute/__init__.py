@@ -83,7 +83,7 @@ MODULE_MAP_TABLE = """\
 | cpublas | 0 3 4 | 00 03 04 | | cpublas |
 | cpuclock | 0 4 | 00 04 | | cpuclock |
 | data | all | | * | plotting_and_data |
-| display | all | 09 | | display |
+| display | all | * | | display |
 | gpupower | lab1 | | | gpupower |
 | hardware | all | * | hardware | hardware |
 | plotting | all | * | | plotting_and_data |

@@ -35,10 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aicompute import blas_bench, validate
+from aicompute import blas_bench, display, validate
 from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 
 __all__ = [
+    "HEADERS",
+    "display_table",
     "OPS",
     "LEVEL",
     "ITEMSIZE",
@@ -945,3 +947,52 @@ def _matmul_share_finding(claim: Claim) -> Finding:
 def audit() -> list[Finding]:
     """Every chapter-4 claim, recomputed from formulas and the datasheet table (no timings)."""
     return audit_chapter(4)
+
+
+HEADERS: dict[str, str] = {
+    "level": "BLAS level",
+    "op": "operation",
+    "precision": "precision",
+    "fp64": "FP64 [FLOP/byte]",
+    "fp32": "FP32 [FLOP/byte]",
+    "bf16": "BF16 [FLOP/byte]",
+    "loops": "loop order",
+    "cache_kib": "cache [KiB]",
+    "formula_bytes": "formula [bytes]",
+    "counted_bytes": "counted [bytes]",
+    "counted/formula": "counted / formula",
+    "formula_intensity": "formula [FLOP/byte]",
+    "counted_intensity": "counted [FLOP/byte]",
+    "intensity": "intensity [FLOP/byte]",
+    "gflops": "measured [GFLOP/s]",
+    "gbs": "measured [GB/s]",
+    "bound_gflops": "roof [GFLOP/s]",
+    "of_bound": "share of the roof",
+    "of_peak": "share of peak",
+    "of_estimated_peak": "share of estimated peak",
+    "routine": "routine",
+    "calls": "calls",
+    "best_gflops": "best [GFLOP/s]",
+    "median_gflops": "median [GFLOP/s]",
+    "best_ratio": "best / SciPy",
+    "median_ratio": "median / SciPy",
+    "gemm_gflop": "GEMM [GFLOP]",
+    "elementwise_mflop": "elementwise [MFLOP]",
+    "gemm_share": "GEMM share of FLOPs",
+    "smallest_gemm_intensity_fp32": "smallest GEMM, FP32 [FLOP/byte]",
+    "attainable_fraction": "attainable share of peak",
+    "step_seconds": "step [s]",
+    "gemm_seconds": "GEMM [s]",
+    "step_gflops": "step [GFLOP/s]",
+    "gemm_gflops": "GEMM [GFLOP/s]",
+    "gemm_share_of_flops": "GEMM share of FLOPs",
+    "gemm_share_of_time": "GEMM share of time",
+}
+"""Words, with units, for the columns of this module's tables."""
+
+
+def display_table(
+    frame: pd.DataFrame, headers: dict[str, str] | None = None, **options
+) -> display.Table:
+    """Any of this module's frames for people, with :data:`HEADERS` (``headers`` overrides)."""
+    return display.labelled(frame, HEADERS, headers, **options)

@@ -395,17 +395,154 @@ def format_number(value: float | None, unit: str = "", digits: int = 3) -> str:
     return f"{text} {unit}".strip()
 
 
+_MIN_DIGITS, _MAX_DIGITS = 3, 6
+
+
+def comparison_digits(reported: float | None, ours: float | None) -> int:
+    """Significant digits that show the report's number as printed and tell ours apart from it.
+
+    At least 3; more when the report printed more (1,837 keeps four), and more again, up to 6,
+    until two different numbers print differently (1,837 against 1,873, not "1,840" against
+    "1,870"). Numbers that agree to 6 digits, and equal numbers, keep the report's digits and
+    print alike.
+    """
+    numbers = [v for v in (reported, ours) if v is not None]
+    for value in numbers:
+        if not math.isfinite(value):
+            raise ValueError(f"cannot format a non-finite number: {value}")
+    digits = _MIN_DIGITS
+    if reported is not None:
+        while digits < _MAX_DIGITS and float(f"{reported:.{digits - 1}e}") != reported:
+            digits += 1
+    if reported is not None and ours is not None and reported != ours:
+        for more in range(digits, _MAX_DIGITS + 1):
+            if format_number(reported, digits=more) != format_number(ours, digits=more):
+                return more
+    return digits
+
+
+def _reported_text(claim: Claim, digits: int = _MIN_DIGITS) -> str:
+    if claim.reported is None:
+        return "(words)"
+    return format_number(claim.reported, claim.unit, digits)
+
+
+def _ours_text(finding: Finding, digits: int = _MIN_DIGITS) -> str:
+    if finding.ours_text:
+        return finding.ours_text
+    return format_number(finding.ours, finding.claim.unit, digits)
+
+
+def _is_whole(value: float | None) -> bool:
+    return value is None or (abs(value) < 1e15 and value == round(value))
+
+
+def _whole_text(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{round(value):,} {unit}".strip()
+
+
+def _numbers(finding: Finding) -> tuple[str, str]:
+    """The report's number and ours, printed at the precision that shows their difference.
+
+    Whole numbers (counts, mostly) print without decimals: 51 firms against 153, not 51.0.
+    """
+    claim, ours = finding.claim, finding.ours
+    if claim.reported is not None and _is_whole(claim.reported) and _is_whole(ours):
+        return (
+            _whole_text(claim.reported, claim.unit),
+            finding.ours_text or _whole_text(ours, claim.unit),
+        )
+    # Ours in words brings its own digits; the report's number then keeps its printed ones.
+    digits = comparison_digits(claim.reported, None if finding.ours_text else ours)
+    return _reported_text(claim, digits), _ours_text(finding, digits)
+
+
+def _difference_text(finding: Finding) -> str:
+    """How far ours is from the report's number, in words ("" when not two numbers)."""
+    ratio = finding.ratio
+    if ratio is None or finding.ours_text:
+        return ""
+    if ratio == 1:
+        return "same as the report"
+    if 0.5 <= ratio <= 2:
+        percent = abs(ratio - 1) * 100
+        shown = f"{percent:.2g}" if percent < 10 else f"{percent:.0f}"
+        return f"ours is {shown} % {'higher' if ratio > 1 else 'lower'}"
+    if ratio > 0:
+        factor = ratio if ratio > 1 else 1 / ratio
+        return f"ours is {format_number(factor, digits=2)}× {'higher' if ratio > 1 else 'lower'}"
+    return "opposite sign"
+
+
 _COLUMNS = ["id", "source", "보고서 (Korean)", "report says", "report's number", "ours", "verdict"]
+_STYLESHEET = resources.files("aicompute").joinpath("claims.css")
+
+
+@functools.cache
+def _style() -> str:
+    """The audit's stylesheet, shipped with every rendering so that it reads the same in
+    Jupyter, on Colab and in the book."""
+    return "<style>" + _STYLESHEET.read_text(encoding="utf-8") + "</style>"
+
+
+def _slug(verdict: Verdict) -> str:
+    return verdict.name.lower().replace("_", "-")
+
+
+def _claim_html(finding: Finding, *, fold_note: bool) -> str:
+    """One claim as one card: verdict, the report's words and number, ours, and why."""
+    claim, verdict = finding.claim, finding.verdict
+    reported, ours = _numbers(finding)
+    difference = _difference_text(finding)
+    if difference:
+        difference = f"<div class='aicompute-claim-diff'>{html.escape(difference)}</div>"
+    numbers = ""
+    if claim.reported is not None:
+        numbers += f"<div><dt>Report</dt><dd>{html.escape(reported)}</dd></div>"
+    if finding.ours is not None or finding.ours_text:
+        numbers += (
+            f"<div class='aicompute-claim-ours'><dt>Ours</dt><dd>{html.escape(ours)}</dd></div>"
+        )
+    if numbers:
+        numbers = f"<dl class='aicompute-claim-numbers'>{numbers}{difference}</dl>"
+    why = ""
+    if finding.note:
+        state = "" if fold_note else " open"
+        why = (
+            f"<details class='aicompute-claim-why'{state}><summary>Why</summary>"
+            f"<p>{html.escape(finding.note)}</p></details>"
+        )
+    return (
+        f"<article class='aicompute-claim verdict-{_slug(verdict)}"
+        f"{'' if numbers else ' no-numbers'}' "
+        f"id='claim-{html.escape(claim.id)}'>"
+        "<header class='aicompute-claim-head'>"
+        f"<span class='aicompute-verdict' style='background:{_VERDICT_BACKGROUND[verdict]}'>"
+        f"<span aria-hidden='true'>{verdict.symbol}</span> {html.escape(verdict.value)}</span>"
+        f"<span class='aicompute-claim-source'>{html.escape(claim.source)}</span>"
+        f"<span class='aicompute-claim-id'>{html.escape(claim.id)}</span></header>"
+        f"{numbers}<blockquote class='aicompute-claim-quote'>"
+        f"<p lang='ko'>{html.escape(claim.korean)}</p>"
+        f"<p lang='en'>{html.escape(_quoted(claim.english))}</p></blockquote>"
+        f"{why}</article>"
+    )
+
+
+def _quoted(text: str) -> str:
+    """Our translation in quotation marks, unless it brings its own."""
+    return text if text[:1] in "\"“'‘" else f"“{text}”"
 
 
 class AuditTable:
     """A table of findings: report's words and number beside ours, with the verdict.
 
-    Shows as a coloured HTML table in notebooks and the book, and as plain text elsewhere.
-    ``frame`` holds the same content as a pandas DataFrame for further analysis.
+    Shows as one card per claim in notebooks and the book (cards that fit a phone's width and
+    read in light and dark themes), and as plain text elsewhere. ``frame`` holds the same content
+    as a pandas DataFrame for further analysis. ``fold_notes`` folds each explanation under a
+    "Why" toggle (the ledger does, a chapter shows them open).
     """
 
-    def __init__(self, findings: Iterable[Finding]):
+    def __init__(self, findings: Iterable[Finding], *, fold_notes: bool = False):
         self.findings = list(findings)
         if not self.findings:
             raise ValueError("an audit table needs at least one finding")
@@ -413,77 +550,162 @@ class AuditTable:
         duplicated = sorted({i for i in ids if ids.count(i) > 1})
         if duplicated:
             raise ValueError(f"claims appear more than once: {duplicated}")
+        self.fold_notes = fold_notes
         self.frame = pd.DataFrame([_row(f) for f in self.findings], columns=_COLUMNS + ["note"])
 
     def counts(self) -> dict[str, int]:
         """How many findings earned each verdict."""
-        return {v.value: sum(f.verdict is v for f in self.findings) for v in Verdict}
+        return _counts(self.findings)
 
     def __repr__(self) -> str:
         lines = []
         for f in self.findings:
+            reported, ours = _numbers(f)
             lines.append(
                 f"{f.verdict.symbol} {f.claim.id} [{f.claim.source}] "
-                f"report {_reported_text(f.claim)} | ours {_ours_text(f)} -> {f.verdict.value}"
+                f"report {reported} | ours {ours} -> {f.verdict.value}"
             )
         return "\n".join(lines)
 
+    def cards_html(self) -> str:
+        """The claims as cards, without the stylesheet (see :meth:`_repr_html_`)."""
+        cards = "".join(_claim_html(f, fold_note=self.fold_notes) for f in self.findings)
+        return f"<div class='aicompute-audit'>{cards}</div>"
+
     def _repr_html_(self) -> str:
-        # Verdict second, so that it stays in view when a narrow page scrolls the table sideways.
-        order = [_COLUMNS[0], _COLUMNS[6], *_COLUMNS[1:6]]
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in order)
-        body = []
-        for f in self.findings:
-            row = _row(f)
-            note = f"<div class='audit-note'>{html.escape(f.note)}</div>" if f.note else ""
-            cells = [
-                f"<td><code>{html.escape(row['id'])}</code></td>",
-                f"<td style='background:{_VERDICT_BACKGROUND[f.verdict]};color:#000;"
-                f"white-space:nowrap'>{f.verdict.symbol} {html.escape(f.verdict.value)}</td>",
-                f"<td>{html.escape(row['source'])}</td>",
-                f"<td lang='ko'>{html.escape(row['보고서 (Korean)'])}</td>",
-                f"<td>{html.escape(row['report says'])}</td>",
-                f"<td style='white-space:nowrap'>{html.escape(row[_COLUMNS[4]])}</td>",
-                f"<td><b>{html.escape(row['ours'])}</b>{note}</td>",
-            ]
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        return (
-            "<div style='overflow-x:auto'><table class='aicompute-audit' "
-            "style='font-size:0.85em;vertical-align:top'><thead><tr>"
-            + head
-            + "</tr></thead><tbody>"
-            + "".join(body)
-            + "</tbody></table></div>"
-        )
+        return _style() + self.cards_html()
 
 
-def _reported_text(claim: Claim) -> str:
-    return format_number(claim.reported, claim.unit) if claim.reported is not None else "(words)"
-
-
-def _ours_text(finding: Finding) -> str:
-    if finding.ours_text:
-        return finding.ours_text
-    return format_number(finding.ours, finding.claim.unit)
+def _counts(findings: Iterable[Finding]) -> dict[str, int]:
+    findings = list(findings)
+    return {v.value: sum(f.verdict is v for f in findings) for v in Verdict}
 
 
 def _row(finding: Finding) -> dict[str, str]:
     claim = finding.claim
+    reported, ours = _numbers(finding)
     return {
         "id": claim.id,
         "source": claim.source,
         "보고서 (Korean)": claim.korean,
         "report says": claim.english,
-        "report's number": _reported_text(claim),
-        "ours": _ours_text(finding),
+        "report's number": reported,
+        "ours": ours,
         "verdict": f"{finding.verdict.symbol} {finding.verdict.value}",
         "note": finding.note,
     }
 
 
-def audit_table(findings: Iterable[Finding]) -> AuditTable:
+def audit_table(findings: Iterable[Finding], *, fold_notes: bool = False) -> AuditTable:
     """The audit table of these findings, in the order given."""
+    return AuditTable(_checked_findings(findings), fold_notes=fold_notes)
+
+
+def _checked_findings(findings) -> list[Finding]:
+    """``findings`` as a list, refused unless every item is a :class:`Finding`."""
     findings = list(validate.instance("findings", findings, Iterable, "a list of Findings"))
     for index, finding in enumerate(findings):
         validate.instance(f"findings[{index}]", finding, Finding)
-    return AuditTable(findings)
+    return findings
+
+
+# --------------------------------------------------------------------------------------------
+# The ledger: every finding of the book on one page
+
+_FAILING = (Verdict.DOES_NOT_HOLD, Verdict.MISLEADING)
+
+
+class Ledger:
+    """Every finding, grouped by chapter, under a summary of verdict counts per chapter.
+
+    The page offers a filter (all claims, or only those that do not hold or mislead) that works
+    with CSS alone, so the book needs no script for it; each explanation folds under "Why".
+    """
+
+    def __init__(self, findings: Iterable[Finding]):
+        self.findings = list(findings)
+        self.table = AuditTable(self.findings, fold_notes=True)
+        self.by_chapter: dict[int, list[Finding]] = {}
+        for finding in self.findings:
+            self.by_chapter.setdefault(finding.claim.chapter, []).append(finding)
+
+    def counts(self) -> dict[str, int]:
+        """How many findings earned each verdict, over the whole book."""
+        return self.table.counts()
+
+    def summary(self) -> pd.DataFrame:
+        """Verdict counts per chapter (rows) and in total, as a table for people."""
+        rows = {
+            f"Chapter {chapter}": {**_counts(findings), "claims": len(findings)}
+            for chapter, findings in self.by_chapter.items()
+        }
+        rows["All chapters"] = {**self.counts(), "claims": len(self.findings)}
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "chapter"
+        return frame[["claims", *(v.value for v in Verdict)]]
+
+    def __repr__(self) -> str:
+        return self.summary().to_string()
+
+    def _summary_html(self) -> str:
+        head = "".join(
+            f"<th scope='col' title='{html.escape(v.value)}'>{v.symbol} "
+            f"<span class='aicompute-word'>{html.escape(v.value)}</span></th>"
+            for v in Verdict
+        )
+        rows = []
+        for label, counts in self.summary().iterrows():
+            chapter = str(label).removeprefix("Chapter ")
+            name = (
+                f"<a href='#ledger-ch{chapter}'>{html.escape(str(label))}</a>"
+                if chapter.isdigit()
+                else html.escape(str(label))
+            )
+            cells = "".join(
+                f"<td class='{'zero' if counts[v.value] == 0 else ''}'>{counts[v.value]}</td>"
+                for v in Verdict
+            )
+            rows.append(f"<tr><th scope='row'>{name}</th><td>{counts['claims']}</td>{cells}</tr>")
+        return (
+            "<div class='aicompute-ledger-summary'><table><caption>Verdicts per chapter"
+            "</caption><thead><tr><th scope='col'>chapter</th><th scope='col'>claims</th>"
+            + head
+            + "</tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table></div>"
+        )
+
+    def _repr_html_(self) -> str:
+        failing = sum(f.verdict in _FAILING for f in self.findings)
+        controls = (
+            "<input type='radio' name='aicompute-ledger-filter' id='aicompute-show-all' "
+            "class='aicompute-filter-all' checked>"
+            "<input type='radio' name='aicompute-ledger-filter' id='aicompute-show-failing' "
+            "class='aicompute-filter-failing'>"
+            "<div class='aicompute-ledger-filter' role='group' aria-label='Which claims to show'>"
+            "Show: <label for='aicompute-show-all'>all "
+            f"{len(self.findings)} claims</label><label for='aicompute-show-failing'>only the "
+            f"{failing} that do not hold or mislead</label></div>"
+        )
+        sections = []
+        for chapter, findings in self.by_chapter.items():
+            counts = ", ".join(f"{n} {verdict}" for verdict, n in _counts(findings).items() if n)
+            cards = AuditTable(findings, fold_notes=True).cards_html()
+            sections.append(
+                f"<section class='aicompute-ledger-chapter' id='ledger-ch{chapter}'>"
+                f"<h3>Chapter {chapter} <small>{len(findings)} claims: {counts}</small></h3>"
+                f"{cards}</section>"
+            )
+        return (
+            _style()
+            + "<div class='aicompute-ledger'>"
+            + self._summary_html()
+            + controls
+            + "".join(sections)
+            + "</div>"
+        )
+
+
+def ledger(findings: Iterable[Finding]) -> Ledger:
+    """The ledger of these findings: a summary per chapter, then every claim by chapter."""
+    return Ledger(_checked_findings(findings))

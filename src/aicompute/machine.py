@@ -21,7 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, hardware, membench, plotting, validate
+from aicompute import backend, display, hardware, membench, plotting, validate
 from aicompute.hardware import CpuInfo
 
 __all__ = [
@@ -317,6 +317,43 @@ def datasheet_table(
     order = {"cpu": 0, "manycore": 1, "mobile-gpu": 2, "gpu": 3}
     keys = table["kind"].map(order).fillna(9) * 10_000 + table["year"]
     return view.loc[keys.sort_values(kind="stable").index].reset_index(drop=True)
+
+
+DATASHEET_HEADERS = {
+    "name": "processor",
+    "kind": "kind",
+    "vendor": "vendor",
+    "year": "year",
+    "era": "era",
+    "fp64_tflops": "FP64 peak [TFLOP/s]",
+    "fp32_tflops": "FP32 peak [TFLOP/s]",
+    "fp16_tensor_tflops": "FP16 tensor peak [TFLOP/s]",
+    "bf16_tensor_tflops": "BF16 tensor peak [TFLOP/s]",
+    "mem_bw_gbs": "memory bandwidth [GB/s]",
+    "memory_gb": "memory [GB]",
+    "boost_clock_mhz": "boost clock [MHz]",
+    "fp32_lanes": "FP32 lanes",
+    "tdp_w": "power (TDP) [W]",
+    "source": "source",
+}
+"""Words, with units, for the columns of ``hardware.csv``."""
+
+
+def datasheet_display(table: pd.DataFrame | None = None) -> display.Table:
+    """:func:`datasheet_table` for people: headers in words with units, a dash where unknown."""
+    view = datasheet_table(table)
+    return display.table(view, {c: DATASHEET_HEADERS[c] for c in view.columns})
+
+
+def datasheet_row_display(row: pd.Series) -> display.Table:
+    """One ``hardware.csv`` row as a two-column table, quantities named in words."""
+    shown = row.drop(["aliases", "note"], errors="ignore")
+    # each value in its own format: the quantities have different units
+    values = [
+        display.format_year(v) if k == "year" else display.format_value(v) for k, v in shown.items()
+    ]
+    names = [DATASHEET_HEADERS.get(str(k), str(k)) for k in shown.index]
+    return display.table(pd.DataFrame({"quantity": names, "datasheet": values}))
 
 
 LABELLED = (

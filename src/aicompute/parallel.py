@@ -24,6 +24,7 @@ import functools
 import math
 import multiprocessing
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -736,7 +737,8 @@ def measure_tasks(
 def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
     """Sentences reading a :func:`measure_scaling` table: per (kernel, n), what ``workers``
     threads did against one and the likely reason; then, at the largest n, the memory-bound add
-    against the compute-bound sine (the sine tells whether the cores were really free)."""
+    against the compute-bound sine (the sine tells whether the cores were really free). Each
+    sentence keeps its reason on an indented second line, so that it fits the book's column."""
     needed = ["kernel", "n", "workers", "seconds", "speedup", "GB/s"]
     validate.frame("scaling (a measure_scaling table)", scaling, needed)
     speedups: dict[tuple[str, int], float] = {}
@@ -771,7 +773,7 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
             reason = "did not scale: a core was probably busy with another program"
         lines.append(
             f"{kernel:>4}, n = {n:>9,}: 1 thread {one * 1e6:9.1f} us, {workers} threads "
-            f"{speedup:5.2f}x faster -> {reason}"
+            f"{speedup:5.2f}x faster\n  -> {reason}"
         )
     largest = int(scaling["n"].max())
     if ("add", largest) in speedups and ("sin", largest) in speedups:
@@ -780,7 +782,7 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
         add_s, sin_s = speedups[("add", largest)], speedups[("sin", largest)]
         head = (
             f"n = {largest:,}: add {bandwidth[1]:.0f} -> {bandwidth[workers]:.0f} GB/s "
-            f"({add_s:.2f}x), sin {sin_s:.2f}x with {workers} threads: "
+            f"({add_s:.2f}x), sin {sin_s:.2f}x with {workers} threads:"
         )
         if not scaled[("sin", largest)]:
             verdict = "the cores were not both free, so this run cannot separate the limits"
@@ -791,7 +793,8 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
                 "one core did not use up the memory bandwidth here, so the add scaled "
                 "too; it stops once the bandwidth is used up"
             )
-        lines.append(head + verdict)
+        wrapped = textwrap.fill(verdict, 79, initial_indent="  ", subsequent_indent="  ")
+        lines.append(f"{head}\n{wrapped}")
     return lines
 
 
