@@ -84,10 +84,12 @@ def test_fraction_of_peak() -> None:
     assert machine.fraction_of_peak(50.0, 200.0) == 0.25
     assert math.isnan(machine.fraction_of_peak(50.0, None))
     assert math.isnan(machine.fraction_of_peak(50.0, math.nan))
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="measured rate must be zero or more"):
         machine.fraction_of_peak(-1.0, 10.0)
     with pytest.raises(ValueError, match="positive"):
         machine.fraction_of_peak(1.0, 0.0)
+    with pytest.raises(ValueError, match="peak must be finite"):
+        machine.fraction_of_peak(1.0, math.inf)  # an unknown peak is NaN or None, never infinite
 
 
 def test_quick_check_small() -> None:

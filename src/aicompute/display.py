@@ -210,6 +210,7 @@ def format_column(values: list, digits: int = 3) -> list[str]:
 
     A column of whole numbers shows them whole (``2,880``), whatever their type.
     """
+    values = validate.sequence("values", values, "a list of table cells")
     digits = validate.positive_integer("digits", digits)
     floats = [
         float(v)
@@ -247,6 +248,8 @@ def labelled(
     words for all of them, ``headers`` adds to or overrides it for this table. Named index levels
     become the first columns; an unnamed index is dropped.
     """
+    validate.frame("frame", frame)
+    validate.instance("vocabulary", vocabulary, Mapping, "a dict of column -> header")
     named = [name for name in frame.index.names if name is not None]
     shown = frame.reset_index(level=named) if named else frame
     words = {**dict(vocabulary), **dict(headers or {})}
