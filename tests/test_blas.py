@@ -209,3 +209,9 @@ def test_audit_reacts_to_the_datasheet(monkeypatch):
     verdicts = {f.claim.id: f.verdict for f in blas.audit()}
     assert verdicts["ch4.blas12-low-blas3-high"] is Verdict.DOES_NOT_HOLD
     assert verdicts["ch4.training-blas3-uses-peak"] is Verdict.HOLDS
+
+
+def test_display_table_names_every_column_in_words() -> None:
+    shown = blas.display_table(blas.traffic_check(cases=(("axpy", 64),)))
+    assert shown.headers[:3] == ["BLAS level", "n", "loop order"]
+    assert not any("_" in header for header in shown.headers)

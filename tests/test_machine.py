@@ -84,10 +84,12 @@ def test_fraction_of_peak() -> None:
     assert machine.fraction_of_peak(50.0, 200.0) == 0.25
     assert math.isnan(machine.fraction_of_peak(50.0, None))
     assert math.isnan(machine.fraction_of_peak(50.0, math.nan))
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="measured rate must be zero or more"):
         machine.fraction_of_peak(-1.0, 10.0)
     with pytest.raises(ValueError, match="positive"):
         machine.fraction_of_peak(1.0, 0.0)
+    with pytest.raises(ValueError, match="peak must be finite"):
+        machine.fraction_of_peak(1.0, math.inf)  # an unknown peak is NaN or None, never infinite
 
 
 def test_quick_check_small() -> None:
@@ -176,3 +178,12 @@ def test_quick_check_compares_with_the_peak_at_the_measured_clock() -> None:
     cpu = _cpu()
     result = machine.quick_check(gemm_n=128, copy_n=2**16, repeat=3, cpu=cpu, clock=_measured())
     assert result["estimated peak"].iloc[0] == pytest.approx(8 * 3.25 * 16)
+
+
+def test_datasheet_for_people() -> None:
+    shown = machine.datasheet_display()
+    assert "FP32 peak [TFLOP/s]" in shown.headers and "fp32_tflops" not in shown.headers
+    row = machine.datasheet_row_display(hardware.lookup("Tesla T4"))
+    cells = dict(row.cells)
+    assert cells["year"] == "2018" and cells["boost clock [MHz]"] == "1,590"
+    assert cells["BF16 tensor peak [TFLOP/s]"] == "—"

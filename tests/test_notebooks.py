@@ -189,3 +189,78 @@ def test_toc_lists_only_existing_pages_and_every_notebook() -> None:
     for path in ALL:
         entry = path.relative_to(ROOT).with_suffix("").as_posix()
         assert entry in listed, f"{path.name} not in TOC"
+
+
+CODE_WIDTH = 79
+OUTPUT_WIDTH = 100
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_code_and_printed_lines_fit_the_column(path: Path) -> None:
+    """Code lines are at most 79 characters, printed lines at most 100.
+
+    At 1280 px the book's column shows 79 characters of code and clips the rest, so a longer
+    line hides code from the reader (ruff format keeps code at 79, but not strings or comments).
+    Printed output uses the same column but scrolls sideways instead of clipping; the 100
+    character bound lets a measurement line such as "measured on: CPU ...; GPU ..." stay whole
+    while a prose sentence of several hundred characters, which nobody reads by scrolling, fails.
+    Every stored stream output counts, hardware-dependent cells included: their text is shown.
+    """
+    long_lines = []
+    for index, cell in enumerate(code_cells(nbformat.read(path, as_version=4))):
+        for line in cell.source.splitlines():
+            if len(line) > CODE_WIDTH:
+                long_lines.append(f"cell {index} code ({len(line)}): {line[:60]}…")
+        for output in cell.outputs:
+            if output.output_type != "stream":
+                continue
+            for line in output.text.splitlines():
+                if len(line) > OUTPUT_WIDTH:
+                    long_lines.append(f"cell {index} prints ({len(line)}): {line[:60]}…")
+    assert not long_lines, "lines wider than the column:\n" + "\n".join(long_lines)
+
+
+# Words about how the book is built and checked, which mean nothing to a reader. "CI" is the
+# continuous-integration machine, not a confidence interval ("95% CI"), so it needs capitals and
+# no percentage before it.
+PROCESS_WORDS = re.compile(
+    r"nbval|pytest|\bthe issue\b|(?<!% )\bCI\b|\bTODO\b|\bFIXME\b|\bXXX\b", re.IGNORECASE
+)
+CASE_SENSITIVE = {"CI", "XXX"}
+
+
+def process_words(text: str) -> list[str]:
+    """The process words in ``text``, with a little context around each."""
+    found = []
+    for match in PROCESS_WORDS.finditer(text):
+        word = match.group(0)
+        if word.upper() in CASE_SENSITIVE and word != word.upper():
+            continue  # "ci" or "xxx" inside ordinary words is not a process word
+        found.append(text[max(match.start() - 30, 0) : match.end() + 30].replace("\n", " "))
+    return found
+
+
+def test_process_words_are_found() -> None:
+    assert process_words("so nbval ignores it") and process_words("as CI runs it")
+    assert process_words("The issue that asked for this lab") and process_words("# TODO: x")
+    assert not process_words("doubles every 24.8 months (95% CI 24.0-25.7)")
+    assert not process_words("a CISC processor, the issuer, decision")
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
+def test_readers_see_no_process_words(path: Path) -> None:
+    """Prose, code and outputs speak to readers: hardware-dependent output, not test runners."""
+    found = []
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        texts = [cell.source, *(output_text(o) for o in cell.get("outputs", []))]
+        found += [f"cell {index}: {hit}" for text in texts for hit in process_words(text)]
+    assert not found, "process words a reader would see:\n" + "\n".join(found)
+
+
+PAGES = sorted((ROOT / "chapters").glob("*.md"))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=ids(PAGES))
+def test_pages_have_no_process_words(path: Path) -> None:
+    found = process_words(path.read_text(encoding="utf-8"))
+    assert not found, "process words a reader would see:\n" + "\n".join(found)

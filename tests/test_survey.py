@@ -310,3 +310,9 @@ def test_data_volumes_growth() -> None:
     assert isinstance(survey.hangul_font_available(), bool)
     with pytest.raises(ValueError, match="breakdown"):
         survey.data_volumes("sector")
+
+
+def test_display_table_names_every_column_in_words() -> None:
+    shown = survey.display_table(survey.holdings("current", "revenue"))
+    assert shown.headers[:4] == ["category (report)", "category", "firms", "held [TFLOP/s]"]
+    assert not any("_" in header for header in shown.headers)

@@ -53,3 +53,51 @@ def test_frame_names_what_is_wrong() -> None:
         validate.frame("table", 1.0)
     with pytest.raises(ValueError, match=r"lacks the columns \['size'\]"):
         validate.frame("table", table, ["size"])
+
+
+def test_finite_array_converts_and_names_the_first_wrong_element() -> None:
+    np.testing.assert_array_equal(validate.finite_array("x", [1, 2.5]), [1.0, 2.5])
+    assert validate.finite_array("x", 3).shape == ()
+    with pytest.raises(ValueError, match=r"x must be finite, got nan and 1 more"):
+        validate.finite_array("x", [1.0, float("nan"), float("inf")])
+    with pytest.raises(ValueError, match=r"x must be zero or more, got -2.0"):
+        validate.finite_array("x", [0.0, -2.0], allow_negative=False)
+    for bad in ["1.0", object(), [1, "a"]]:
+        with pytest.raises(ValueError, match="x must be numbers"):
+            validate.finite_array("x", bad)
+
+
+def test_instance_says_what_was_expected() -> None:
+    assert validate.instance("n", 3, int) == 3
+    with pytest.raises(TypeError, match="shape must be a ConvShape, got float"):
+        from aicompute.im2col import ConvShape
+
+        validate.instance("shape", 1.0, ConvShape)
+    with pytest.raises(TypeError, match="layers must be a dict of shapes, got str"):
+        validate.instance("layers", "abc", dict, "a dict of shapes")
+    with pytest.raises(TypeError, match="x must be a dict or a list, got str"):
+        validate.instance("x", "1", (dict, list))
+
+
+def test_text_and_function() -> None:
+    assert validate.text("name", "K40") == "K40"
+    with pytest.raises(ValueError, match="name must not be empty"):
+        validate.text("name", "  ")
+    with pytest.raises(TypeError, match=r"name must be text \(a str\), got float"):
+        validate.text("name", float("nan"))
+    assert validate.function("fn", len) is len
+    with pytest.raises(TypeError, match="fn must be a function to call, got str"):
+        validate.function("fn", "len")
+
+
+def test_sequences_are_lists_but_not_text_or_dicts() -> None:
+    assert validate.sequence("sizes", (1, 2)) == [1, 2]
+    assert validate.sequence("sizes", np.arange(2)) == [0, 1]
+    for bad in ["12", {"a": 1}, 3.0, None]:
+        with pytest.raises(TypeError, match="sizes must be a list"):
+            validate.sequence("sizes", bad)
+    assert validate.positive_integers("sizes", [1, np.int64(2)]) == [1, 2]
+    with pytest.raises(ValueError, match="each of sizes must be positive, got 0"):
+        validate.positive_integers("sizes", [4, 0])
+    with pytest.raises(TypeError, match="sizes must be a list of integers, got float"):
+        validate.positive_integers("sizes", float("nan"))

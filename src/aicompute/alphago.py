@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from aicompute import claims, data, hardware
+from aicompute import claims, data, hardware, validate
 from aicompute.claims import (
     Claim,
     Finding,
@@ -99,6 +99,8 @@ def policy_layers(
     filters: int = FILTERS, *, planes: int = POLICY_PLANES, batch: int = 1
 ) -> dict[str, Layer]:
     """The policy network's 13 convolution layers, by name (``conv1`` ... ``conv13``)."""
+    filters = _check_filters(filters)
+    planes = validate.positive_integer("planes", planes)
     layers: dict[str, Layer] = {"conv1": _conv(planes, filters, 5, batch)}
     for index in range(2, 13):
         layers[f"conv{index}"] = _conv(filters, filters, 3, batch)
@@ -110,6 +112,8 @@ def value_layers(
     filters: int = FILTERS, *, planes: int = VALUE_PLANES, batch: int = 1
 ) -> dict[str, Layer]:
     """The value network: 13 convolutions (layer 12 assumed 3 x 3), then 361 -> 256 -> 1."""
+    filters = _check_filters(filters)
+    planes = validate.positive_integer("planes", planes)
     layers: dict[str, Layer] = {"conv1": _conv(planes, filters, 5, batch)}
     for index in range(2, 13):  # 2-11 as in the policy network; 12 "additional", assumed 3x3
         layers[f"conv{index}"] = _conv(filters, filters, 3, batch)
@@ -169,7 +173,7 @@ def policy_network(filters: int = FILTERS, *, seed: int = 0):
     import torch
 
     layers = policy_layers(_check_filters(filters))
-    torch.manual_seed(seed)
+    torch.manual_seed(validate.integer("seed", seed))
     modules = _conv_stack(layers)
     modules += [
         torch.nn.Flatten(),
@@ -185,7 +189,7 @@ def value_network(filters: int = FILTERS, *, seed: int = 0):
     import torch
 
     layers = value_layers(_check_filters(filters))
-    torch.manual_seed(seed)
+    torch.manual_seed(validate.integer("seed", seed))
     modules = _conv_stack(layers)
     # The 1x1 layer 13 keeps an ordinary bias and a rectifier before the fully connected part.
     modules[-1] = torch.nn.Conv2d(filters, 1, 1)
@@ -246,8 +250,7 @@ def rank_for(rmax_gflops: float, list_month: str) -> int:
     the system then takes rank ``r + 1`` (ties go to the listed system). Raises ``ValueError``
     when the curated rows do not bracket the value.
     """
-    if not rmax_gflops > 0:
-        raise ValueError(f"rmax_gflops must be positive, got {rmax_gflops}")
+    rmax_gflops = validate.positive_number("rmax_gflops", rmax_gflops)
     table = top500_table()
     rows = table[table["list"] == list_month].set_index("rank")["rmax_gflops"].sort_index()
     if rows.empty:
@@ -378,18 +381,16 @@ def our_budget() -> SearchBudget:
 
 def search_flops(positions: float, flops_per_position: float) -> float:
     """FLOPs to evaluate ``positions`` positions at ``flops_per_position`` each."""
-    if not positions > 0 or not flops_per_position > 0:
-        raise ValueError("positions and flops_per_position must be positive")
+    validate.positive_number("positions", positions)
+    validate.positive_number("flops_per_position", flops_per_position)
     return positions * flops_per_position
 
 
 def seconds_on(flops: float, peak_flops: float, efficiency: float = REPORT_EFFICIENCY) -> float:
     """Seconds to perform ``flops`` on a processor of ``peak_flops`` running at ``efficiency``."""
-    if not flops >= 0:
-        raise ValueError(f"flops must be non-negative, got {flops}")
-    if not peak_flops > 0:
-        raise ValueError(f"peak_flops must be positive, got {peak_flops}")
-    if not 0 < efficiency <= 1:
+    flops = validate.positive_number("flops", flops, allow_zero=True)
+    peak_flops = validate.positive_number("peak_flops", peak_flops)
+    if not 0 < validate.finite_number("efficiency", efficiency) <= 1:
         raise ValueError(f"efficiency must be in (0, 1], got {efficiency}")
     return flops / (peak_flops * efficiency)
 
@@ -413,6 +414,7 @@ def search_time_table(
     """Seconds to perform ``flops`` on processors of the datasheet (FP32 peak at
     ``efficiency``; all rows with an FP32 figure, or those in ``names``), plus ``extra`` named
     sustained rates (FLOP/s, used as they are). Sorted from fastest to slowest."""
+    flops = validate.positive_number("flops", flops, allow_zero=True)
     sheet = hardware.datasheet()
     if names is not None:
         unknown = sorted(set(names) - set(sheet["name"]))

@@ -138,6 +138,8 @@ def array_module() -> types.ModuleType:
 
 def on_gpu(xp: types.ModuleType) -> bool:
     """Is ``xp`` (from :func:`array_module`) a GPU array module?"""
+    if not isinstance(xp, types.ModuleType):
+        raise TypeError(f"xp must be an array module (numpy or cupy), got {type(xp).__name__}")
     return xp is not np
 
 
@@ -172,14 +174,19 @@ def synchronize(target=None) -> None:
 
 
 def to_numpy(array) -> np.ndarray:
-    """A NumPy copy of a NumPy, CuPy or torch array (for checking results on the host)."""
+    """A NumPy copy of a NumPy, CuPy or torch array of numbers (for checking results on the
+    host); NaN and infinities in it are data and are copied as they are."""
     if isinstance(array, np.ndarray):
-        return array
-    if hasattr(array, "detach"):  # torch.Tensor
-        return array.detach().cpu().numpy()
-    if hasattr(array, "get"):  # cupy.ndarray
-        return array.get()
-    return np.asarray(array)
+        result = array
+    elif hasattr(array, "detach"):  # torch.Tensor
+        result = array.detach().cpu().numpy()
+    elif hasattr(array, "get"):  # cupy.ndarray
+        result = array.get()
+    else:
+        result = np.asarray(array)
+    if result.dtype.kind not in "biufc":
+        raise TypeError(f"array must hold numbers, got {type(array).__name__} of {result.dtype}")
+    return result
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aicompute import blas_bench, validate
+from aicompute import blas_bench, display, validate
 from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 
 __all__ = [
+    "HEADERS",
+    "display_table",
     "OPS",
     "LEVEL",
     "ITEMSIZE",
@@ -397,6 +399,8 @@ def measure_levels(
     has no bfloat16). Each routine is first checked against float64 (see
     :func:`aicompute.blas_bench.sweep`). Bytes and intensity are this module's formulas.
     """
+    repeat = _count("repeat", repeat, 3)
+    min_sample_time = validate.positive_number("min_sample_time", min_sample_time)
     for p in precisions:
         if p not in _LIBRARY:
             raise ValueError(f"precision must be one of {sorted(_LIBRARY)}, got {p!r}")
@@ -434,9 +438,8 @@ def streaming_bandwidth(table: pd.DataFrame, min_bytes: int = 2**27) -> float:
     depends on how many cache misses it keeps in flight, so a well-prefetched BLAS-1 loop can
     beat STREAM; a roof must lie above every measured point, hence this candidate.
     """
-    needed = {"op", "bytes", "gbs"}
-    if not needed <= set(table.columns):
-        raise ValueError(f"table needs columns {sorted(needed)}")
+    validate.frame("table", table, ["op", "bytes", "gbs"])
+    min_bytes = validate.positive_number("min_bytes", min_bytes, allow_zero=True)
     rows = table[table["op"].isin(["axpy", "gemv"]) & (table["bytes"] >= min_bytes)]
     if rows.empty:
         raise ValueError(f"no AXPY or GEMV call moved at least {min_bytes} bytes")
@@ -451,6 +454,9 @@ def add_roofline(table: pd.DataFrame, bandwidth: float, peaks: dict[str, float])
     """
     from aicompute.roofline import attainable_flops
 
+    validate.frame("table", table, ["precision", "intensity"])
+    bandwidth = validate.positive_number("bandwidth", bandwidth)
+    validate.instance("peaks", peaks, dict, "a dict of precision -> FLOP/s")
     missing = set(table["precision"]) - set(peaks)
     if missing:
         raise ValueError(f"no peak given for {sorted(missing)}")
@@ -469,7 +475,7 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
 
     from aicompute import plotting
 
-    if table.empty:
+    if validate.frame("table", table, ["op", "precision", "n", "gflops"]).empty:
         raise ValueError("nothing to plot: the table is empty")
     ops = [op for op in OPS if op in set(table["op"])]
     fig, axes = plotting.new_figure(
@@ -655,6 +661,7 @@ def mlp_operations(widths=REFERENCE_MLP, batch: int = 128) -> pd.DataFrame:
 
 def mlp_summary(operations: pd.DataFrame) -> dict[str, float]:
     """GEMM FLOPs, elementwise FLOPs, total and GEMM share of a :func:`mlp_operations` table."""
+    validate.frame("operations", operations)
     if operations.empty or not {"kind", "flops"} <= set(operations.columns):
         raise ValueError("give a non-empty table from mlp_operations")
     by_kind = operations.groupby("kind")["flops"].sum()
@@ -679,6 +686,7 @@ def attainable_fraction(
     """
     from aicompute.roofline import attainable_flops
 
+    validate.frame("operations", operations, ["kind", "m", "n", "k"])
     gemms = operations[operations["kind"] == "gemm"]
     if gemms.empty:
         raise ValueError("the table has no matrix products")
@@ -720,7 +728,7 @@ def build_mlp(widths=REFERENCE_MLP, seed: int = 0):
     import torch
 
     widths = _widths(widths)
-    torch.manual_seed(seed)
+    torch.manual_seed(validate.integer("seed", seed))
     layers: list = []
     for index, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
         if index:
@@ -741,6 +749,7 @@ def torch_training_flops(widths=REFERENCE_MLP, batch: int = 128, seed: int = 0) 
 
     widths = _widths(widths)
     batch = _count("batch", batch)
+    seed = validate.integer("seed", seed)
     model = build_mlp(widths, seed)
     generator = torch.Generator().manual_seed(seed)
     x = torch.randn(batch, widths[0], generator=generator)
@@ -773,6 +782,7 @@ def time_training_step(
     widths = _widths(widths)
     batch = _count("batch", batch)
     repeat = _count("repeat", repeat, 3)
+    seed = validate.integer("seed", seed)
     model = build_mlp(widths, seed)
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
     generator = torch.Generator().manual_seed(seed)
@@ -938,3 +948,52 @@ def _matmul_share_finding(claim: Claim) -> Finding:
 def audit() -> list[Finding]:
     """Every chapter-4 claim, recomputed from formulas and the datasheet table (no timings)."""
     return audit_chapter(4)
+
+
+HEADERS: dict[str, str] = {
+    "level": "BLAS level",
+    "op": "operation",
+    "precision": "precision",
+    "fp64": "FP64 [FLOP/byte]",
+    "fp32": "FP32 [FLOP/byte]",
+    "bf16": "BF16 [FLOP/byte]",
+    "loops": "loop order",
+    "cache_kib": "cache [KiB]",
+    "formula_bytes": "formula [bytes]",
+    "counted_bytes": "counted [bytes]",
+    "counted/formula": "counted / formula",
+    "formula_intensity": "formula [FLOP/byte]",
+    "counted_intensity": "counted [FLOP/byte]",
+    "intensity": "intensity [FLOP/byte]",
+    "gflops": "measured [GFLOP/s]",
+    "gbs": "measured [GB/s]",
+    "bound_gflops": "roof [GFLOP/s]",
+    "of_bound": "share of the roof",
+    "of_peak": "share of peak",
+    "of_estimated_peak": "share of estimated peak",
+    "routine": "routine",
+    "calls": "calls",
+    "best_gflops": "best [GFLOP/s]",
+    "median_gflops": "median [GFLOP/s]",
+    "best_ratio": "best / SciPy",
+    "median_ratio": "median / SciPy",
+    "gemm_gflop": "GEMM [GFLOP]",
+    "elementwise_mflop": "elementwise [MFLOP]",
+    "gemm_share": "GEMM share of FLOPs",
+    "smallest_gemm_intensity_fp32": "smallest GEMM, FP32 [FLOP/byte]",
+    "attainable_fraction": "attainable share of peak",
+    "step_seconds": "step [s]",
+    "gemm_seconds": "GEMM [s]",
+    "step_gflops": "step [GFLOP/s]",
+    "gemm_gflops": "GEMM [GFLOP/s]",
+    "gemm_share_of_flops": "GEMM share of FLOPs",
+    "gemm_share_of_time": "GEMM share of time",
+}
+"""Words, with units, for the columns of this module's tables."""
+
+
+def display_table(
+    frame: pd.DataFrame, headers: dict[str, str] | None = None, **options
+) -> display.Table:
+    """Any of this module's frames for people, with :data:`HEADERS` (``headers`` overrides)."""
+    return display.labelled(frame, HEADERS, headers, **options)

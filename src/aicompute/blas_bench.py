@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, timing
+from aicompute import backend, timing, validate
 
 __all__ = [
     "OPS",
@@ -322,6 +322,7 @@ def _prepare_torch(op, n, precision, device, a64, b64) -> Operation:
 
 def check(operation: Operation) -> float:
     """Relative error (Frobenius norm) of one call against float64 NumPy on the same inputs."""
+    validate.instance("operation", operation, Operation, "an Operation from prepare()")
     got = operation.result()
     want = operation.reference()
     if got.shape != want.shape:
@@ -368,6 +369,9 @@ def sweep(
     intensity (FLOP/byte), seconds (median), gflops, gbs, rel_error (from the check at
     ``check_size``). Raises ``ValueError`` if a routine's error exceeds :data:`TOLERANCE`.
     """
+    combos = validate.sequence("combos", combos, "a list of (library, precision) pairs")
+    if not all(isinstance(c, tuple | list) and len(c) == 2 for c in combos):
+        raise ValueError(f"combos must be (library, precision) pairs, got {combos!r}")
     if check_size < 2:
         raise ValueError(f"check_size must be at least 2, got {check_size}")
     rows = []

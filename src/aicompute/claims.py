@@ -380,8 +380,7 @@ def format_number(value: float | None, unit: str = "", digits: int = 3) -> str:
     """A number with ``digits`` significant figures and thousands separators, then its unit."""
     if value is None:
         return "—"
-    if not math.isfinite(value):
-        raise ValueError(f"cannot format a non-finite number: {value}")
+    value = validate.finite_number("value", value)
     if digits < 1:
         raise ValueError(f"digits must be at least 1, got {digits}")
     if value == 0:
@@ -599,7 +598,15 @@ def _row(finding: Finding) -> dict[str, str]:
 
 def audit_table(findings: Iterable[Finding], *, fold_notes: bool = False) -> AuditTable:
     """The audit table of these findings, in the order given."""
-    return AuditTable(findings, fold_notes=fold_notes)
+    return AuditTable(_checked_findings(findings), fold_notes=fold_notes)
+
+
+def _checked_findings(findings) -> list[Finding]:
+    """``findings`` as a list, refused unless every item is a :class:`Finding`."""
+    findings = list(validate.instance("findings", findings, Iterable, "a list of Findings"))
+    for index, finding in enumerate(findings):
+        validate.instance(f"findings[{index}]", finding, Finding)
+    return findings
 
 
 # --------------------------------------------------------------------------------------------
@@ -701,4 +708,4 @@ class Ledger:
 
 def ledger(findings: Iterable[Finding]) -> Ledger:
     """The ledger of these findings: a summary per chapter, then every claim by chapter."""
-    return Ledger(findings)
+    return Ledger(_checked_findings(findings))

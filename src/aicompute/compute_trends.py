@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from aicompute import data, hardware, moore, roofline
+from aicompute import data, hardware, moore, roofline, validate
 from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 from aicompute.moore import GrowthFit
 
@@ -83,6 +83,7 @@ ERAS: tuple[tuple[str, int | None, int | None], ...] = (
 
 def decimal_year(dates: Sequence[str] | pd.Series) -> np.ndarray:
     """``"YYYY-MM-DD"`` dates as decimal years (the middle of the day): 2016-01-27 -> 2016.07."""
+    dates = validate.sequence("dates", dates, "a list of dates")
     parsed = pd.to_datetime(
         pd.Series(list(dates), dtype=object), format="%Y-%m-%d", errors="coerce"
     )
@@ -133,7 +134,8 @@ def compute_fit(
     Fits the ``per_year`` largest models of each year (1 to 3) of the curated top-three rows;
     ``top3_only=False`` adds the models the chapter names (a selection by interest, not a rule).
     """
-    if not 1 <= per_year <= 3 or isinstance(per_year, bool):
+    validate.finite_number("level", level)
+    if not 1 <= validate.integer("per_year", per_year) <= 3:
         raise ValueError(f"per_year must be 1, 2 or 3, got {per_year!r}")
     table = notable_models() if table is None else table
     rows = table[table["top3"]] if top3_only else table
@@ -438,6 +440,7 @@ def gpu_share_since(year: int = REPORT_YEAR) -> tuple[int, int, int]:
     A run counts as GPU when Epoch names an NVIDIA or AMD chip, TPU when it names a Google TPU
     (a run naming both counts for both).
     """
+    validate.finite_number("year", year)
     table = notable_models()
     rows = table[table["top3"] & (table["year"] >= year)]
     named = rows["training_hardware"].dropna().astype(str)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from aicompute import hardware
+from aicompute import hardware, validate
 from aicompute.hardware import CpuInfo
 
 __all__ = [
@@ -120,7 +120,7 @@ def parse_openblas_config(text: str) -> tuple[str | None, str | None]:
     gives ``('0.3.31', 'SkylakeX')``; the kernel is the word before ``MAX_THREADS``.
     """
     if not isinstance(text, str):
-        raise TypeError(f"config must be a string, got {type(text).__name__}")
+        raise TypeError(f"text must be OpenBLAS's config string, got {type(text).__name__}")
     words = text.split()
     if len(words) < 2 or words[0] != "OpenBLAS":
         raise ValueError(f"not an OpenBLAS configuration string: {text!r}")
@@ -140,6 +140,9 @@ def from_threadpool_info(
 
     Prefers the library inside NumPy's own directory (``numpy.libs`` or ``numpy/.libs``).
     """
+    entries = validate.sequence("entries", entries, "a list of threadpoolctl entries")
+    for entry in entries:
+        validate.instance("each of entries", entry, dict)
     blas = [e for e in entries if e.get("user_api") == "blas"]
     if not blas:
         return None
@@ -239,6 +242,8 @@ def kernel_peak_flops(
     ``None`` when the kernel is unknown. Equal to ``peak.measured`` when the kernel uses the
     processor's full datapath; half of it for a 256-bit kernel on a 512-bit datapath.
     """
+    validate.instance("info", info, BlasLibrary)
+    validate.instance("peak", peak, hardware.CpuPeak)
     if info.kernel_vector_bits is None:
         return None
     cpu = cpu or hardware.cpu_info()
@@ -252,6 +257,7 @@ def blas_table(
     info: BlasLibrary, cpu: CpuInfo | None = None, peak: hardware.CpuPeak | None = None
 ) -> pd.DataFrame:
     """The library, its kernel and the processor side by side, for a reader (item, value)."""
+    validate.instance("info", info, BlasLibrary)
     cpu = cpu or hardware.cpu_info()
     bits = info.kernel_vector_bits
     rows = [

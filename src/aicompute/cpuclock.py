@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from aicompute import validate
+
 __all__ = [
     "ADDS_PER_LOOP",
     "CLOCK_C_SOURCE",
@@ -182,6 +184,7 @@ def compile_clock_probe(folder, compiler: str = "gcc") -> Path | None:
     ``None`` when ``compiler`` is not installed, the processor is neither x86 nor AArch64, or
     the build fails (a compiler without OpenMP, say): the caller then falls back to NumPy.
     """
+    validate.instance("folder", folder, (str, os.PathLike), "a folder's path")
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"folder {folder} does not exist")
@@ -226,9 +229,12 @@ def run_clock_probe(
 
     ``loops`` x 128 adds per timing (400,000 loops: about 20 ms at 2.5 GHz), best of ``repeat``.
     """
+    validate.instance("binary", binary, (str, os.PathLike), "the path of the built probe")
     threads = _check_count("threads", threads)
     loops = _check_count("loops", loops, 1000)
     repeat = _check_count("repeat", repeat)
+    if not os.path.isfile(binary):
+        raise ValueError(f"binary must be the built probe, but there is no file {binary!r}")
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_PROC_BIND="spread")
     out = subprocess.run(
         [str(binary), str(loops), str(repeat)],

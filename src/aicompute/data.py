@@ -14,6 +14,8 @@ from importlib import resources
 
 import pandas as pd
 
+from aicompute import validate
+
 __all__ = ["available", "load", "path", "read"]
 
 _PACKAGE = "aicompute"
@@ -28,6 +30,7 @@ def available() -> list[str]:
 
 def path(name: str):
     """The file of curated table ``name`` (a ``Traversable``); ``ValueError`` if unknown."""
+    name = validate.text("name", name)
     if not name or "/" in name or name.endswith(".csv"):
         raise ValueError(f"give a table name such as 'hardware', not {name!r}")
     known = available()
@@ -46,6 +49,9 @@ def read(file, name: str, **read_csv_options) -> pd.DataFrame:
 
     Comment lines are skipped and every row must name its source.
     """
+    if not callable(getattr(file, "open", None)):
+        raise TypeError(f"file must be a pathlib.Path or a Traversable, got {type(file).__name__}")
+    name = validate.text("name", name)
     with file.open(encoding="utf-8") as handle:
         lines = [line for line in handle if not line.lstrip().startswith("#")]
     frame = pd.read_csv(io.StringIO("".join(lines)), skipinitialspace=True, **read_csv_options)

@@ -11,13 +11,22 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import re
 from collections.abc import Mapping
 
 import pandas as pd
 
 from aicompute import validate
 
-__all__ = ["Table", "format_number", "format_value", "table"]
+__all__ = [
+    "Table",
+    "format_column",
+    "format_number",
+    "format_value",
+    "labelled",
+    "table",
+    "values_line",
+]
 
 MISSING = "—"
 
@@ -36,7 +45,7 @@ def format_number(value: float | None, unit: str = "", digits: int = 3) -> str:
         text = "0"
     else:
         magnitude = math.floor(math.log10(abs(value)))
-        if magnitude >= 15 or magnitude <= -4:
+        if magnitude >= 15 or magnitude < -4:
             text = f"{value:.{digits - 1}e}"
         else:
             decimals = max(digits - 1 - magnitude, 0)
@@ -135,7 +144,8 @@ def table(
     [TFLOP/s]"}``); a column left in ``snake_case`` is refused, so that no code name reaches a
     reader. ``digits`` gives significant figures, for all columns or per shown header. The index is
     dropped unless ``keep_index`` (then it becomes the first column, and needs a name in words).
-    ``empty`` is what an empty table says instead.
+    ``empty`` is what an empty table says instead. The numbers of a column share their decimals
+    (:func:`format_column`); a column whose header names a year shows it without separators.
     """
     validate.frame("frame", frame)
     if not isinstance(empty, str) or not empty.strip():
@@ -154,8 +164,122 @@ def table(
     for name in per_column:
         if name not in shown.columns:
             raise ValueError(f"digits names a column the table does not have: {name!r}")
-    cells = [
-        [format_value(value, per_column.get(column, default)) for column, value in row.items()]
-        for _, row in shown.iterrows()
-    ]
+    columns = {
+        column: (
+            [format_year(v) for v in shown[column].tolist()]
+            if YEAR.search(column)
+            else format_column(shown[column].tolist(), per_column.get(column, default))
+        )
+        for column in shown.columns
+    }
+    cells = [[columns[column][i] for column in shown.columns] for i in range(len(shown))]
     return Table(shown, cells, caption, empty)
+
+
+YEAR = re.compile(r"\byears?\b", re.IGNORECASE)
+
+
+def format_year(value) -> str:
+    """A year as written (2018, not 2,018); anything else as :func:`format_value` shows it."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if math.isfinite(float(value)) and float(value).is_integer():
+            return str(int(value))
+    return format_value(value)
+
+
+def _decimals(values: list[float], digits: int) -> int | None:
+    """Decimals that show a column of numbers alike, or None where each needs its own format.
+
+    Numbers that are exact at up to three decimals (a printed table's 116.7 or 26.76) keep
+    them, so that a transcribed number is shown as printed; computed ones get ``digits``
+    significant figures on the largest and at least two on the smallest.
+    """
+    for decimals in range(4):
+        if all(abs(v - round(v, decimals)) <= 1e-6 * 10**-decimals for v in values):
+            return decimals
+    nonzero = [abs(v) for v in values if v != 0]
+    top = math.floor(math.log10(max(nonzero)))
+    bottom = math.floor(math.log10(min(nonzero)))
+    if top >= 15 or bottom < -4 or top - bottom > 3:
+        return None  # too wide a range for one format: each number keeps its own
+    return min(max(digits - 1 - top, 1 - bottom, 0), 6)
+
+
+def format_column(values: list, digits: int = 3) -> list[str]:
+    """One column as text: its numbers with the same decimals (see :func:`_decimals`).
+
+    A column of whole numbers shows them whole (``2,880``), whatever their type.
+    """
+    values = validate.sequence("values", values, "a list of table cells")
+    digits = validate.positive_integer("digits", digits)
+    floats = [
+        float(v)
+        for v in values
+        if isinstance(v, numbers.Real)
+        and not isinstance(v, (bool, numbers.Integral))
+        and math.isfinite(float(v))
+    ]
+    whole = all(v.is_integer() for v in floats)
+    decimals = None if whole else _decimals(floats, digits)
+    if decimals is None:
+        return [format_value(v, digits) for v in values]
+    shown = []
+    for v in values:
+        is_number = isinstance(v, numbers.Real) and not isinstance(v, (bool, numbers.Integral))
+        if is_number and math.isfinite(float(v)):
+            shown.append(f"{float(v):,.{decimals}f}")
+        else:
+            shown.append(format_value(v, digits))
+    return shown
+
+
+def labelled(
+    frame: pd.DataFrame,
+    vocabulary: Mapping[str, str],
+    headers: Mapping[str, str] | None = None,
+    *,
+    digits: int | Mapping[str, int] = 3,
+    caption: str = "",
+    empty: str = "No rows.",
+) -> Table:
+    """:func:`table` with a module's vocabulary of headers, of which ``frame`` uses some.
+
+    A chapter names its columns the same way in every table: ``vocabulary`` maps code names to
+    words for all of them, ``headers`` adds to or overrides it for this table. Named index levels
+    become the first columns; an unnamed index is dropped.
+    """
+    validate.frame("frame", frame)
+    validate.instance("vocabulary", vocabulary, Mapping, "a dict of column -> header")
+    named = [name for name in frame.index.names if name is not None]
+    shown = frame.reset_index(level=named) if named else frame
+    words = {**dict(vocabulary), **dict(headers or {})}
+    columns = {str(c) for c in shown.columns}
+    return table(
+        shown,
+        {code: text for code, text in words.items() if code in columns},
+        digits=digits,
+        caption=caption,
+        empty=empty,
+    )
+
+
+def values_line(label: str, values: Mapping[str, object], unit: str = "", width: int = 79) -> str:
+    """``label: a x unit, b y unit, ...`` wrapped to ``width`` columns, for a printed summary.
+
+    A dict printed as it comes runs far past the book's column; this keeps each line readable.
+    """
+    if not isinstance(label, str) or not isinstance(values, Mapping):
+        raise TypeError("values_line takes a label (text) and a mapping of names to values")
+    width = validate.positive_integer("width", width, minimum=20)
+    items = [
+        f"{name} {format_value(value)}{(' ' + unit) if unit else ''}"
+        for name, value in values.items()
+    ]
+    lines = [f"{label}:"]
+    for index, item in enumerate(items):
+        text = item + ("," if index < len(items) - 1 else "")
+        if len(lines[-1]) + 1 + len(text) > width:
+            lines.append("  " + text)
+        else:
+            lines[-1] += " " + text
+    return "\n".join(lines)

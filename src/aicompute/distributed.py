@@ -38,7 +38,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from aicompute import data
+from aicompute import data, validate
 from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 
 __all__ = [
@@ -405,7 +405,8 @@ def llama3_training_model(
     parameters = model_fact("llama3_parameters")
     tokens = model_fact("llama3_tokens_per_step")
     mfu = model_fact("llama3_mfu") if efficiency is None else _fraction("efficiency", efficiency)
-    rate = _gpu_flops("H100 SXM", "bf16") * mfu * _workers(gpus_per_replica)
+    gpus = validate.positive_integer("gpus_per_replica", gpus_per_replica)
+    rate = _gpu_flops("H100 SXM", "bf16") * mfu * gpus
     return DataParallelModel(
         compute_s=6 * parameters * tokens / rate,
         gradient_bytes=parameters * FP32_BYTES,
@@ -674,6 +675,7 @@ def allreduce_sweep(
     A sample is the slowest rank's time. Returns message bytes, seconds and the nccl-tests bus
     bandwidth (zero communication on one worker).
     """
+    sizes_bytes = validate.sequence("sizes_bytes", sizes_bytes, "a list of message sizes")
     sizes = [int(_number("message size", s)) for s in sizes_bytes]
     if not sizes or any(s < FP32_BYTES for s in sizes):
         raise ValueError(f"message sizes must be at least {FP32_BYTES} bytes, got {sizes}")

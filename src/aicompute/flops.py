@@ -138,7 +138,7 @@ def layer_flops(layer: Layer) -> int:
         )
     if isinstance(layer, LinearShape):
         return layer.flops
-    raise ValueError(f"expected a ConvShape or LinearShape, got {type(layer).__name__}")
+    raise ValueError(f"layer must be a ConvShape or LinearShape, got {type(layer).__name__}")
 
 
 def layer_weights(layer: Layer) -> int:
@@ -147,7 +147,7 @@ def layer_weights(layer: Layer) -> int:
         return layer.out_channels * layer.in_channels * layer.kernel**2
     if isinstance(layer, LinearShape):
         return layer.in_features * layer.out_features
-    raise ValueError(f"expected a ConvShape or LinearShape, got {type(layer).__name__}")
+    raise ValueError(f"layer must be a ConvShape or LinearShape, got {type(layer).__name__}")
 
 
 def _outputs(layer: Layer) -> int:
@@ -159,6 +159,7 @@ def _outputs(layer: Layer) -> int:
 
 def _check_chain(layers: Mapping[str, Layer]) -> None:
     """Each layer must take what the previous one produces (channels, size, feature count)."""
+    validate.instance("layers", layers, Mapping, "a dict of layer shapes (name -> shape)")
     if not layers:
         raise ValueError("a network needs at least one layer")
     previous_name, previous = None, None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from aicompute import validate
 from aicompute.blas_bench import (
     ITEMSIZE,
     LIBRARIES,
@@ -51,9 +52,7 @@ __all__ = [
 
 def best_rates(table: pd.DataFrame) -> pd.DataFrame:
     """Highest GFLOP/s of each op per ``device library precision`` (pivot of :func:`sweep`)."""
-    needed = {"op", "library", "precision", "device", "gflops"}
-    if not needed <= set(table.columns):
-        raise ValueError(f"table needs columns {sorted(needed)}")
+    validate.frame("table", table, ["op", "library", "precision", "device", "gflops"])
     label = table["device"] + " " + table["library"] + " " + table["precision"]
     pivot = table.assign(series=label).pivot_table(
         index="series", columns="op", values="gflops", aggfunc="max"
@@ -67,7 +66,8 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
 
     from aicompute import plotting
 
-    if table.empty:
+    columns = ["op", "device", "library", "precision", "n", "gflops"]
+    if validate.frame("table", table, columns).empty:
         raise ValueError("nothing to plot: the table is empty")
     ops = [op for op in OPS if op in set(table["op"])]
     fig, axes = plotting.new_figure(
@@ -125,9 +125,7 @@ def plot_levels(table: pd.DataFrame, *, title: str = ""):
 
 def largest_size_rates(table: pd.DataFrame) -> pd.DataFrame:
     """GFLOP/s of each op at its largest measured size (out of cache), as :func:`best_rates`."""
-    needed = {"op", "library", "precision", "device", "gflops", "n"}
-    if not needed <= set(table.columns):
-        raise ValueError(f"table needs columns {sorted(needed)}")
+    validate.frame("table", table, ["op", "library", "precision", "device", "gflops", "n"])
     keys = ["op", "library", "precision", "device"]
     largest = table[table["n"] == table.groupby(keys)["n"].transform("max")]
     return best_rates(largest)

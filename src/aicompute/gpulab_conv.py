@@ -18,12 +18,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 import types
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, flops, timing
+from aicompute import backend, flops, timing, validate
 from aicompute.im2col import ConvShape
 
 __all__ = [
@@ -51,14 +51,15 @@ CHECK_BOARDS = 4
 GPU_WARMUP_SECONDS = 0.2
 
 
-def array_module_of(array) -> types.ModuleType:
-    """NumPy for NumPy arrays, CuPy for CuPy arrays (without importing CuPy needlessly)."""
+def array_module_of(array, name: str = "array") -> types.ModuleType:
+    """NumPy for NumPy arrays, CuPy for CuPy arrays (without importing CuPy needlessly);
+    ``name`` is the argument named in the error otherwise."""
     if isinstance(array, np.ndarray):
         return np
     module = type(array).__module__.split(".")[0]
     if module == "cupy":
         return importlib.import_module("cupy")
-    raise ValueError(f"expected a NumPy or CuPy array, got {type(array).__name__}")
+    raise ValueError(f"{name} must be a NumPy or CuPy array, got {type(array).__name__}")
 
 
 def _check_geometry(x, kernel: int, stride: int, padding: int) -> tuple[int, int]:
@@ -83,7 +84,7 @@ def im2col_xp(x, kernel: int, stride: int = 1, padding: int = 0):
     Same row and column order as :func:`aicompute.im2col.im2col`: row ``c*k*k + i*k + j``,
     column ``n*H_out*W_out + y*W_out + x``.
     """
-    xp = array_module_of(x)
+    xp = array_module_of(x, "x")
     out_h, out_w = _check_geometry(x, kernel, stride, padding)
     batch, channels, _, _ = x.shape
     padded = xp.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
@@ -100,6 +101,7 @@ def conv2d_gemm_xp(x, w, stride: int = 1, padding: int = 0):
 
     im2col on ``x``'s device, then one GEMM of the flattened filters with the lowered matrix.
     """
+    array_module_of(x, "x")
     if getattr(w, "ndim", None) != 4 or w.shape[2] != w.shape[3]:
         raise ValueError(
             f"weights must be (O, C, k, k) with a square kernel, got {getattr(w, 'shape', None)}"
@@ -147,6 +149,7 @@ def time_layer(
     On a GPU each method runs for :data:`GPU_WARMUP_SECONDS` before it is timed: the float64
     check on the host leaves the GPU idle, and an idle GPU drops its clock.
     """
+    validate.instance("shape", shape, ConvShape)
     import torch
     import torch.nn.functional as F
 
@@ -226,6 +229,7 @@ def network_flops(net, board: tuple[int, int, int] = (48, 19, 19)) -> int:
     them (2 per multiply-add of convolutions and matrix products), via ``flops.torch_flops``."""
     import torch
 
+    validate.instance("net", net, torch.nn.Module, "a torch.nn.Module")
     if len(board) != 3 or min(board) < 1:
         raise ValueError(f"board must be (planes, height, width), got {board}")
     first = next(net.parameters())
@@ -312,6 +316,8 @@ def rate_table(
     repeat: int = 5,
 ) -> pd.DataFrame:
     """:func:`evaluation_rate` for every supported precision and batch, as one table."""
+    batches = validate.positive_integers("batches", batches)
+    precisions = validate.sequence("precisions", precisions, "a list of precision names")
     if not batches or not precisions:
         raise ValueError("give at least one batch size and one precision")
     rows = []
@@ -332,8 +338,9 @@ def plot_rates(rates: pd.DataFrame, references: dict[str, float], *, title: str 
 
     from aicompute import plotting
 
-    if rates.empty:
+    if validate.frame("rates", rates, ["precision", "batch", "evaluations_per_s"]).empty:
         raise ValueError("nothing to plot: the table is empty")
+    validate.instance("references", references, Mapping, "a dict of label -> evaluations/s")
     fig, ax = plotting.new_figure(
         "boards per call (batch)", "evaluations per second (1/s)", logx=True, logy=True, title=title
     )
@@ -347,8 +354,7 @@ def plot_rates(rates: pd.DataFrame, references: dict[str, float], *, title: str 
         )
     values = list(rates["evaluations_per_s"])
     for index, (label, value) in enumerate(references.items()):
-        if not value > 0:
-            raise ValueError(f"reference {label!r} must be positive, got {value}")
+        value = validate.positive_number(f"reference {label!r}", value)
         ax.axhline(
             value,
             color=plotting.OKABE_ITO["black"],

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from aicompute import backend
+from aicompute import backend, validate
 
 __all__ = ["RunPlan", "plan", "topology", "link_kind"]
 
@@ -54,6 +54,7 @@ def plan() -> RunPlan:
 
 def topology(timeout_s: float = 10.0) -> str:
     """The GPU link matrix of ``nvidia-smi topo -m``, or why it is not available."""
+    validate.positive_number("timeout_s", timeout_s)
     if shutil.which("nvidia-smi") is None:
         return "nvidia-smi not found: no NVIDIA driver on this machine"
     try:

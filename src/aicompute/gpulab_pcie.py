@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, timing
+from aicompute import backend, timing, validate
 
 __all__ = [
     "DIRECTIONS",
@@ -108,6 +108,7 @@ def transfer_bandwidth(
 
 def transfer_sweep(sizes: Sequence[int], *, repeat: int = 5) -> pd.DataFrame:
     """Bandwidth of every direction and memory kind at every size (bytes). Needs a CUDA GPU."""
+    sizes = validate.positive_integers("sizes", sizes)
     if not sizes:
         raise ValueError("give at least one size")
     rows = []
@@ -165,8 +166,7 @@ def offload_model_seconds(
     ``max(flops / gpu_gflops, device_bytes / gpu_gbs)``.
     """
     for name, value in (("link_gbs", link_gbs), ("gpu_gflops", gpu_gflops), ("gpu_gbs", gpu_gbs)):
-        if not (value > 0 and math.isfinite(value)):
-            raise ValueError(f"{name} must be positive and finite, got {value}")
+        validate.positive_number(name, value)
     if latency_s < 0:
         raise ValueError(f"latency_s must be non-negative, got {latency_s}")
     work = offload_work(op, n, itemsize)
@@ -251,6 +251,9 @@ def break_even(sizes: Sequence[int], cpu: Sequence[float], offload: Sequence[flo
     ``sizes`` ascending; ``cpu`` and ``offload`` are seconds at those sizes. ``None`` if the
     offload is still slower at the largest size.
     """
+    sizes = validate.positive_integers("sizes", sizes)
+    cpu = validate.finite_array("cpu", validate.sequence("cpu", cpu)).tolist()
+    offload = validate.finite_array("offload", validate.sequence("offload", offload)).tolist()
     if not (len(sizes) == len(cpu) == len(offload)) or not sizes:
         raise ValueError("sizes, cpu and offload must be non-empty and of equal length")
     if any(b <= a for a, b in zip(sizes, sizes[1:], strict=False)):
@@ -280,6 +283,7 @@ def offload_table(
     (``link_gbs``, ``gpu_gflops``, ``gpu_gbs``) and the offload is estimated with
     :func:`offload_model_seconds` (``"model"``); the CPU time is measured either way.
     """
+    sizes = validate.positive_integers("sizes", sizes)
     if not sizes:
         raise ValueError("give at least one size")
     on_gpu = backend.torch_cuda_status().usable
@@ -315,6 +319,7 @@ def host_copy_sweep(sizes: Sequence[int], *, repeat: int = 5) -> pd.DataFrame:
     The first step of every pageable transfer is such a copy, into the driver's pinned staging
     buffer; without a GPU it is the part of the path this machine can measure.
     """
+    sizes = validate.positive_integers("sizes", sizes)
     if not sizes:
         raise ValueError("give at least one size")
     rng = np.random.default_rng(5)
@@ -348,6 +353,7 @@ def host_copy_sweep(sizes: Sequence[int], *, repeat: int = 5) -> pd.DataFrame:
 def device_copy_bandwidth(nbytes: int = 2**30, *, repeat: int = 7) -> float:
     """GPU memory bandwidth (GB/s) from a device-to-device copy (2 x nbytes moved). Needs CUDA."""
     nbytes = _positive_int("nbytes", nbytes, 1024)
+    repeat = _positive_int("repeat", repeat, 3)
     _require_gpu()
     torch = importlib.import_module("torch")
     src = torch.randint(1, 256, (nbytes,), dtype=torch.uint8, device="cuda")
@@ -387,7 +393,7 @@ def plot_transfers(
     (label: GB/s) are drawn as horizontal lines (link rates, device memory)."""
     from aicompute import plotting
 
-    if table.empty:
+    if validate.frame("table", table, ["direction", "memory", "bytes", "gbs"]).empty:
         raise ValueError("nothing to plot: the table is empty")
     fig, ax = plotting.new_figure(
         "transfer size (bytes)", "bandwidth (GB/s)", logx=True, logy=True, title=title
@@ -404,8 +410,7 @@ def plot_transfers(
         )
     styles = [":", "--", "-.", (0, (5, 1)), (0, (1, 3))]
     for index, (label, value) in enumerate((references or {}).items()):
-        if not (value > 0):
-            raise ValueError(f"reference {label!r} must be positive, got {value}")
+        value = validate.positive_number(f"reference {label!r}", value)
         ax.axhline(
             value,
             color=plotting.OKABE_ITO["black"],
@@ -424,8 +429,11 @@ def plot_offload(tables: dict[str, pd.DataFrame], *, title: str = ""):
 
     from aicompute import plotting
 
+    validate.instance("tables", tables, Mapping, "a dict of op -> offload table")
     if not tables:
         raise ValueError("nothing to plot")
+    for op, table in tables.items():
+        validate.frame(f"tables[{op!r}]", table, ["n", "cpu_s", "offload_s", "offload_source"])
     fig, axes = plotting.new_figure(
         "size n (vector length or matrix side)",
         "time per call (s)",
@@ -473,6 +481,8 @@ def model_from_tables(gpu_names: Sequence[str], link: str = "PCIe 3.0 x16"):
     """
     from aicompute import hardware, im2col, roofline
 
+    if isinstance(gpu_names, str) or not isinstance(gpu_names, Sequence):
+        raise TypeError(f"gpu_names must be a list of device names, got {type(gpu_names).__name__}")
     links = roofline.interconnects().set_index("name")
     if link not in links.index:
         raise ValueError(f"unknown link {link!r}; known: {', '.join(links.index)}")

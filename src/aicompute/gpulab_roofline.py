@@ -26,13 +26,13 @@ import shutil
 import statistics
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, timing
+from aicompute import backend, timing, validate
 
 __all__ = [
     "FMA_KERNEL_SOURCE",
@@ -328,7 +328,7 @@ def fma_sweep(
     """
     dtype = _check_dtype(dtype)
     fma_kernel_source(ilp)  # validates ilp on every device
-    ks = [_check_k(k) for k in ks]
+    ks = [_check_k(k) for k in validate.sequence("ks", ks, "a list of chain lengths")]
     if not ks:
         raise ValueError("give at least one k")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
@@ -410,6 +410,7 @@ def roofline_from_datasheet(row, clock_mhz: float | None = None) -> Roofline:
     """
     if row is None:
         raise ValueError("no datasheet row: this device is not in the hardware table")
+    validate.instance("row", row, (pd.Series, Mapping), "a datasheet row (hardware.lookup)")
     bandwidth = _number(row, "mem_bw_gbs")
     if bandwidth is None:
         raise ValueError(f"datasheet row {row.get('name')!r} has no mem_bw_gbs")
@@ -438,11 +439,9 @@ def roofline_from_datasheet(row, clock_mhz: float | None = None) -> Roofline:
 
 def attainable(intensity, peak_gflops: float, bandwidth_gbs: float) -> np.ndarray:
     """Roofline bound ``min(peak, bandwidth x intensity)`` in GFLOP/s."""
-    if not (peak_gflops > 0 and bandwidth_gbs > 0):
-        raise ValueError("peak and bandwidth must be positive")
-    intensity = np.asarray(intensity, dtype=float)
-    if np.any(intensity < 0):
-        raise ValueError("intensity must be non-negative")
+    peak_gflops = validate.positive_number("peak_gflops", peak_gflops)
+    bandwidth_gbs = validate.positive_number("bandwidth_gbs", bandwidth_gbs)
+    intensity = validate.finite_array("intensity", intensity, allow_negative=False)
     return np.minimum(peak_gflops, bandwidth_gbs * intensity)
 
 
@@ -472,8 +471,9 @@ def sm_clock_mhz_under_load(
     thread: a thread that never used CUDA has no current CUDA context for cuBLAS.) Returns
     ``None`` without a GPU or ``nvidia-smi``.
     """
-    if samples < 1 or seconds <= 0:
-        raise ValueError("samples must be >= 1 and seconds positive")
+    validate.function("launch", launch)
+    seconds = validate.positive_number("seconds", seconds)
+    samples = validate.positive_integer("samples", samples)
     if not (backend.cupy_status().usable or backend.torch_cuda_status().usable):
         return None
     if shutil.which("nvidia-smi") is None:
@@ -548,9 +548,9 @@ def fraction(
     """Build a :class:`Fraction`, rejecting non-positive numbers; ``missing`` says why
     ``measured`` is ``None``."""
     for label, value in (("measured", measured), ("roof", roof)):
-        if value is not None and not (value > 0 and math.isfinite(value)):
-            raise ValueError(f"{label} must be positive and finite, got {value}")
-    if not 0 < target <= 1:
+        if value is not None:
+            validate.positive_number(label, value)
+    if not 0 < validate.finite_number("target", target) <= 1:
         raise ValueError(f"target must be in (0, 1], got {target}")
     return Fraction(quantity, measured, roof, unit, target, missing)
 

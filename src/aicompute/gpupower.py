@@ -24,6 +24,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aicompute import validate
+
 __all__ = [
     "GpuReading",
     "PowerSummary",
@@ -67,7 +69,7 @@ def parse_smi_output(text: str) -> GpuReading:
     """The first GPU's reading from ``nvidia-smi --query-gpu=<SMI_FIELDS> --format=csv,noheader,
     nounits`` output (``[N/A]`` fields become ``None``)."""
     if not isinstance(text, str):
-        raise TypeError(f"output must be a string, got {type(text).__name__}")
+        raise TypeError(f"text must be nvidia-smi's output, got {type(text).__name__}")
     lines = [line for line in text.strip().splitlines() if line.strip()]
     if not lines:
         raise ValueError("nvidia-smi printed nothing")
@@ -249,6 +251,7 @@ def sample_while(
 ) -> PowerSummary:
     """Call ``launch`` repeatedly in this thread while another thread takes ``samples`` readings
     over about ``seconds`` (after ``settle`` seconds for the clock and power to settle)."""
+    validate.function("launch", launch)
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise ValueError(f"samples must be an integer >= 1, got {samples!r}")
     for name, value in (("seconds", seconds), ("settle", settle)):

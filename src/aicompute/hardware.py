@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aicompute import data
+from aicompute import data, validate
 
 __all__ = [
     "CpuInfo",
@@ -155,6 +155,7 @@ def flops_per_cycle(
     ``vector_bits`` caps the vector width a program uses (a BLAS kernel written for 256-bit AVX2
     uses half of a 512-bit datapath); by default the full datapath.
     """
+    validate.instance("cpu", cpu, CpuInfo)
     if bits not in (16, 32, 64):
         raise ValueError(f"bits must be 16, 32 or 64, got {bits}")
     if isinstance(fma_units, bool) or not isinstance(fma_units, int) or fma_units < 1:
@@ -227,8 +228,7 @@ def lookup(name: str) -> pd.Series | None:
     A variant word of the detected name (``Ti``, ``Super``, ``NVL``, ...) must also be in the
     row's name, so ``"GeForce GTX 1070 Ti"`` does not read as a GTX 1070.
     """
-    if not name or not name.strip():
-        raise ValueError("device name must not be empty")
+    name = validate.text("device name", name)
     table = datasheet()
     detected = set(_normalise(name).split())
     best, best_score = None, 0

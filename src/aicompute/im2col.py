@@ -198,12 +198,12 @@ def _check_input(x) -> np.ndarray:
     x = np.asarray(x)
     if x.ndim != 4:
         raise ValueError(
-            f"input must be a 4-D NCHW array (batch, channels, height, width), got shape {x.shape}"
+            f"x must be a 4-D NCHW array (batch, channels, height, width), got shape {x.shape}"
         )
     if 0 in x.shape:
-        raise ValueError(f"input must not be empty, got shape {x.shape}")
+        raise ValueError(f"x must not be empty, got shape {x.shape}")
     if not np.issubdtype(x.dtype, np.number):
-        raise ValueError(f"input must be numeric, got dtype {x.dtype}")
+        raise ValueError(f"x must be numeric, got dtype {x.dtype}")
     return x
 
 
@@ -327,6 +327,7 @@ def lowering_table(shapes: dict[str, ConvShape], itemsize: int = 4) -> pd.DataFr
     Bytes are at ``itemsize`` bytes per element (4: float32); intensity is FLOPs over the bytes
     of the GEMM's two operands and result, each moved once, and with the im2col copy added.
     """
+    validate.instance("shapes", shapes, dict, "a dict of name -> ConvShape")
     if not shapes:
         raise ValueError("give at least one named ConvShape")
     rows = []
@@ -384,7 +385,7 @@ def max_lowering_error(seed: int = 0) -> float:
 
     Small seeded layers with batch, channels, stride and padding; deterministic and fast.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(validate.integer("seed", seed))
     worst = 0.0
     for batch, channels, size, filters, kernel, stride, padding in [
         (2, 3, 7, 4, 3, 1, 1),
@@ -560,6 +561,7 @@ def time_layer(
     as many threads as NumPy's BLAS and torch are set to use. Checks first that im2col + GEMM
     and ``torch.nn.functional.conv2d`` agree on the full layer.
     """
+    validate.instance("shape", shape, ConvShape)
     import torch
     import torch.nn.functional as F
 

@@ -21,7 +21,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from aicompute import backend, hardware, membench, plotting
+from aicompute import backend, display, hardware, membench, plotting, validate
 from aicompute.hardware import CpuInfo
 
 __all__ = [
@@ -166,8 +166,8 @@ def gpu_summary() -> pd.DataFrame:
 
 def gpu_peak_at_clock(row: pd.Series, clock_mhz: float) -> float:
     """FP32 FLOP/s of a datasheet GPU at ``clock_mhz``: 2 (FMA) x FP32 lanes x clock."""
-    if not clock_mhz > 0:
-        raise ValueError(f"clock_mhz must be positive, got {clock_mhz}")
+    validate.instance("row", row, pd.Series, "a datasheet row (hardware.lookup)")
+    clock_mhz = validate.positive_number("clock_mhz", clock_mhz)
     lanes = row.get("fp32_lanes")
     if lanes is None or pd.isna(lanes) or lanes <= 0:
         raise ValueError(f"{row.get('name', 'this row')} has no fp32_lanes in the datasheet")
@@ -176,13 +176,10 @@ def gpu_peak_at_clock(row: pd.Series, clock_mhz: float) -> float:
 
 def fraction_of_peak(measured: float, peak: float | None) -> float:
     """``measured / peak``; NaN when the peak is unknown. Both in the same unit."""
-    if not measured >= 0:
-        raise ValueError(f"measured rate must be non-negative, got {measured}")
+    measured = validate.positive_number("measured rate", measured, allow_zero=True)
     if peak is None or (isinstance(peak, float) and math.isnan(peak)):
         return math.nan
-    if not peak > 0:
-        raise ValueError(f"peak must be positive, got {peak}")
-    return measured / peak
+    return measured / validate.positive_number("peak", peak)
 
 
 def quick_check(
@@ -202,10 +199,9 @@ def quick_check(
     ``clock`` (a :class:`aicompute.cpuclock.ClockMeasurement`) the peak is at the clock
     measured with all cores busy, else at the operating system's clock.
     """
-    if gemm_n < 64:
-        raise ValueError(f"gemm_n must be at least 64, got {gemm_n}")
-    if copy_n < 2**16:
-        raise ValueError(f"copy_n must be at least 65536, got {copy_n}")
+    gemm_n = validate.positive_integer("gemm_n", gemm_n, 64)
+    copy_n = validate.positive_integer("copy_n", copy_n, 2**16)
+    repeat = validate.positive_integer("repeat", repeat, 3)
     cpu = cpu or hardware.cpu_info()
     gemm = membench.measure_gemm_flops(gemm_n, "float64", repeat=repeat)
     copy = membench.measure_bandwidth("copy", copy_n, repeat=repeat)
@@ -254,10 +250,9 @@ def quick_gpu_check(
     Passing ``device="cpu"`` runs the same code on the CPU (for tests). TF32 is switched off
     for the product so that it measures plain FP32, the figure of the ``fp32_tflops`` column.
     """
-    if gemm_n < 64:
-        raise ValueError(f"gemm_n must be at least 64, got {gemm_n}")
-    if copy_mib < 1:
-        raise ValueError(f"copy_mib must be at least 1, got {copy_mib}")
+    gemm_n = validate.positive_integer("gemm_n", gemm_n, 64)
+    copy_mib = validate.positive_integer("copy_mib", copy_mib)
+    repeat = validate.positive_integer("repeat", repeat, 3)
     if device is None:
         if not backend.torch_cuda_status().usable:
             return pd.DataFrame(columns=GPU_CHECK_COLUMNS)
@@ -322,6 +317,43 @@ def datasheet_table(
     order = {"cpu": 0, "manycore": 1, "mobile-gpu": 2, "gpu": 3}
     keys = table["kind"].map(order).fillna(9) * 10_000 + table["year"]
     return view.loc[keys.sort_values(kind="stable").index].reset_index(drop=True)
+
+
+DATASHEET_HEADERS = {
+    "name": "processor",
+    "kind": "kind",
+    "vendor": "vendor",
+    "year": "year",
+    "era": "era",
+    "fp64_tflops": "FP64 peak [TFLOP/s]",
+    "fp32_tflops": "FP32 peak [TFLOP/s]",
+    "fp16_tensor_tflops": "FP16 tensor peak [TFLOP/s]",
+    "bf16_tensor_tflops": "BF16 tensor peak [TFLOP/s]",
+    "mem_bw_gbs": "memory bandwidth [GB/s]",
+    "memory_gb": "memory [GB]",
+    "boost_clock_mhz": "boost clock [MHz]",
+    "fp32_lanes": "FP32 lanes",
+    "tdp_w": "power (TDP) [W]",
+    "source": "source",
+}
+"""Words, with units, for the columns of ``hardware.csv``."""
+
+
+def datasheet_display(table: pd.DataFrame | None = None) -> display.Table:
+    """:func:`datasheet_table` for people: headers in words with units, a dash where unknown."""
+    view = datasheet_table(table)
+    return display.table(view, {c: DATASHEET_HEADERS[c] for c in view.columns})
+
+
+def datasheet_row_display(row: pd.Series) -> display.Table:
+    """One ``hardware.csv`` row as a two-column table, quantities named in words."""
+    shown = row.drop(["aliases", "note"], errors="ignore")
+    # each value in its own format: the quantities have different units
+    values = [
+        display.format_year(v) if k == "year" else display.format_value(v) for k, v in shown.items()
+    ]
+    names = [DATASHEET_HEADERS.get(str(k), str(k)) for k in shown.index]
+    return display.table(pd.DataFrame({"quantity": names, "datasheet": values}))
 
 
 LABELLED = (

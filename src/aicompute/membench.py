@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aicompute import hardware
+from aicompute import hardware, validate
 from aicompute.roofline import gemm_intensity
 from aicompute.timing import Timing, benchmark
 
@@ -72,6 +72,7 @@ def _check_kind(kind: str) -> tuple[int, int, int]:
 
 
 def _check_count(name: str, value, minimum: int = 1) -> int:
+    validate.finite_number(name, value)
     if isinstance(value, bool) or int(value) != value or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
@@ -318,6 +319,7 @@ def rank_k_sweep(
     write-allocate), intensities, median seconds and GFLOP/s.
     """
     m = _check_count("m", m, 16)
+    repeat = _check_count("repeat", repeat, 3)
     ks = [_check_count("k", k) for k in ks]
     if not ks:
         raise ValueError("ks must not be empty")
@@ -566,6 +568,10 @@ def measure_machine(
     from aicompute import backend, cpuclock
 
     rounds = _check_count("rounds", rounds)
+    n = _check_count("n", n, 1024)
+    gemm_n = _check_count("gemm_n", gemm_n, 16)
+    m = _check_count("m", m, 16)
+    repeat = _check_count("repeat", repeat, 3)
     peak_estimate = hardware.cpu_peak(cpuclock.measure_clock(), bits=64) if clock else None
     best_streams: dict[str, BandwidthResult] = {}
     best_gemm: GemmResult | None = None
@@ -713,6 +719,7 @@ def compile_c_stream(folder, compiler: str = "gcc"):
     import subprocess
     from pathlib import Path
 
+    validate.instance("folder", folder, (str, os.PathLike), "a folder's path")
     if shutil.which(compiler) is None:
         return None
     folder = Path(folder)
@@ -735,6 +742,9 @@ def run_c_stream(
     """Run the compiled C STREAM: ``{kind: (best, median)}`` in byte/s, STREAM's convention."""
     import subprocess
 
+    validate.instance("binary", binary, (str, os.PathLike), "the path of the compiled C STREAM")
+    if not os.path.isfile(binary):
+        raise ValueError(f"binary must be the compiled C STREAM, but there is no file {binary!r}")
     n = _check_count("n", n, 1024)
     ntimes = _check_count("ntimes", ntimes, 3)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

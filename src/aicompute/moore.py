@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from aicompute import data
+from aicompute import data, validate
 from aicompute.claims import (
     Claim,
     Finding,
@@ -161,8 +161,13 @@ def fit_growth(
     level: float = 0.95,
 ) -> GrowthFit:
     """Fit exponential growth by least squares on ``log2(values)``; see :class:`GrowthFit`."""
-    x = np.asarray(years, dtype=float)
-    y = np.asarray(values, dtype=float)
+    try:
+        x = np.asarray(years, dtype=float)
+        y = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"years and values must be numbers, got {type(years).__name__}, {type(values).__name__}"
+        ) from None
     if x.shape != y.shape or x.ndim != 1:
         raise ValueError(f"years and values must be 1-D of equal length, got {x.shape}, {y.shape}")
     if x.size < 3:
@@ -189,19 +194,16 @@ def fit_growth(
 
 def growth_factor(doubling_months: float, years: float) -> float:
     """How much a quantity grows in ``years`` if it doubles every ``doubling_months``."""
-    if not doubling_months > 0 or not math.isfinite(doubling_months):
-        raise ValueError(f"doubling_months must be positive and finite, got {doubling_months}")
-    if not years >= 0 or not math.isfinite(years):
-        raise ValueError(f"years must be non-negative and finite, got {years}")
+    doubling_months = validate.positive_number("doubling_months", doubling_months)
+    years = validate.positive_number("years", years, allow_zero=True)
     return 2 ** (12 * years / doubling_months)
 
 
 def implied_doubling_months(factor: float, years: float) -> float:
     """The doubling time (months) that yields growth ``factor`` in ``years`` years."""
-    if not factor > 1 or not math.isfinite(factor):
-        raise ValueError(f"factor must be finite and greater than 1, got {factor}")
-    if not years > 0 or not math.isfinite(years):
-        raise ValueError(f"years must be positive and finite, got {years}")
+    if not validate.finite_number("factor", factor) > 1:
+        raise ValueError(f"factor must be greater than 1, got {factor}")
+    years = validate.positive_number("years", years)
     return 12 * years / math.log2(factor)
 
 
@@ -285,6 +287,7 @@ def peak_flops_fit() -> GrowthFit:
 
 def clock_fits(split_year: int = POWER_WALL_YEAR) -> tuple[GrowthFit, GrowthFit]:
     """Fits of CPU base clock before ``split_year`` and from ``split_year`` on."""
+    validate.finite_number("split_year", split_year)
     table = processors()
     rows = table[table["kind"] == "cpu"]
     if not rows["year"].min() < split_year <= rows["year"].max():
@@ -779,8 +782,7 @@ def plot_growth_factor_map(years: float = 20.0):
     """
     from aicompute import plotting
 
-    if not years > 0:
-        raise ValueError(f"years must be positive, got {years}")
+    validate.positive_number("years", years)
     months = np.linspace(6, 48, 300)
     fig, ax = plotting.new_figure(
         "doubling time (months)", f"growth factor in {years:g} years (x)", logy=True

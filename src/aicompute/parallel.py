@@ -24,6 +24,7 @@ import functools
 import math
 import multiprocessing
 import os
+import textwrap
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -71,15 +72,15 @@ __all__ = [
 
 
 def _check_fraction(serial_fraction) -> np.ndarray:
-    f = np.asarray(serial_fraction, dtype=float)
-    if not np.all(np.isfinite(f)) or np.any((f < 0) | (f > 1)):
-        raise ValueError(f"serial fraction must lie in [0, 1], got {serial_fraction!r}")
+    f = validate.finite_array("serial_fraction", serial_fraction)
+    if np.any((f < 0) | (f > 1)):
+        raise ValueError(f"serial_fraction must lie in [0, 1], got {serial_fraction!r}")
     return f
 
 
 def _check_workers(workers) -> np.ndarray:
-    p = np.asarray(workers, dtype=float)
-    if not np.all(np.isfinite(p)) or np.any(p < 1):
+    p = validate.finite_array("workers", workers)
+    if np.any(p < 1):
         raise ValueError(f"number of workers must be at least 1, got {workers!r}")
     return p
 
@@ -133,7 +134,7 @@ def karp_flatt(speedup, workers):
     A value that grows with ``p`` points to overheads (communication, contention) rather than a
     fixed serial part.
     """
-    s = np.asarray(speedup, dtype=float)
+    s = validate.finite_array("speedup", speedup)
     p = _check_workers(workers)
     if np.any(p <= 1):
         raise ValueError(f"Karp-Flatt needs more than one worker, got {workers!r}")
@@ -165,6 +166,8 @@ class ScanCost:
 
 
 def _as_elements(elements) -> Elements:
+    if not isinstance(elements, np.ndarray | tuple | list):
+        raise TypeError(f"elements must be an array or a tuple of arrays, got {elements!r}")
     if isinstance(elements, np.ndarray):
         elements = (elements,)
     parts = tuple(np.asarray(e) for e in elements)
@@ -179,7 +182,7 @@ def _as_elements(elements) -> Elements:
 def add(earlier: Elements, later: Elements) -> Elements:
     """The operator of a prefix sum: ``(x,) + (y,) -> (x + y,)``."""
     if not isinstance(earlier, tuple) or not isinstance(later, tuple):
-        raise TypeError("add combines scan elements: tuples of arrays, e.g. (x,)")
+        raise TypeError("earlier and later must be scan elements: tuples of arrays, e.g. (x,)")
     return (earlier[0] + later[0],)
 
 
@@ -189,6 +192,9 @@ def compose_affine(earlier: Elements, later: Elements) -> Elements:
     ``later(earlier(x)) = a2 (a1 x + b1) + b2 = (a1 a2) x + (a2 b1 + b2)``. Composition is
     associative (but not commutative), so a scan may group it in any order.
     """
+    for name, value in (("earlier", earlier), ("later", later)):
+        if not isinstance(value, tuple) or len(value) != 2:
+            raise TypeError(f"{name} must be an affine map: a pair (a, b), got {value!r}")
     a1, b1 = earlier
     a2, b2 = later
     return (a1 * a2, a2 * b1 + b2)
@@ -336,7 +342,7 @@ def linear_recurrence_scan(
 
 
 def _check_r(r: float) -> float:
-    if not 0 <= r <= 4:
+    if not 0 <= validate.finite_number("r", r) <= 4:
         raise ValueError(f"logistic-map parameter r must lie in [0, 4], got {r}")
     return float(r)
 
@@ -344,10 +350,9 @@ def _check_r(r: float) -> float:
 def logistic_map(x0: float, r: float, steps: int) -> np.ndarray:
     """Orbit of ``x[t] = r x[t-1] (1 - x[t-1])``: ``steps + 1`` values starting at ``x0``."""
     r = _check_r(r)
-    if not 0 <= x0 <= 1:
+    if not 0 <= validate.finite_number("x0", x0) <= 1:
         raise ValueError(f"x0 must lie in [0, 1], got {x0}")
-    if steps < 0:
-        raise ValueError(f"steps must be non-negative, got {steps}")
+    steps = validate.positive_integer("steps", steps, minimum=0)
     x = np.empty(steps + 1)
     x[0] = x0
     for t in range(steps):
@@ -365,7 +370,7 @@ def composed_logistic_coefficients(r: float, k: int) -> np.ndarray:
     overflow float64), and evaluating it loses digits to cancellation.
     """
     r = _check_r(r)
-    if not 0 <= k <= 8:
+    if not 0 <= validate.integer("k", k) <= 8:
         raise ValueError(f"k must lie in 0..8 (degree 2**k; larger overflows float64), got {k}")
     poly = np.polynomial.Polynomial([0.0, 1.0])
     f = np.polynomial.Polynomial([0.0, r, -r])
@@ -377,6 +382,9 @@ def composed_logistic_coefficients(r: float, k: int) -> np.ndarray:
 def divergence_step(r: float, x0: float, perturbation: float, threshold: float = 0.1) -> int:
     """First step at which two logistic orbits started ``perturbation`` apart differ by more than
     ``threshold``: how many steps can be predicted without doing all of them in order."""
+    x0 = validate.finite_number("x0", x0)
+    perturbation = validate.finite_number("perturbation", perturbation)
+    threshold = validate.finite_number("threshold", threshold)
     if not 0 < perturbation < threshold:
         raise ValueError(f"need 0 < perturbation < threshold, got {perturbation}, {threshold}")
     r = _check_r(r)
@@ -452,8 +460,8 @@ def task_schedule_speedup(tasks: int, workers: int) -> float:
 
     No run waits for another, so the only loss is the last round: ``tasks / ceil(tasks/p)``.
     """
-    if tasks < 1 or workers < 1:
-        raise ValueError(f"tasks and workers must be at least 1, got {tasks}, {workers}")
+    tasks = validate.positive_integer("tasks", tasks)
+    workers = validate.positive_integer("workers", workers)
     return tasks / math.ceil(tasks / workers)
 
 
@@ -465,6 +473,8 @@ def chunked_amdahl_speedup(serial_fraction: float, chunks: int, cores: int) -> f
     cores take two rounds, a speedup of 1.5. With ``chunks <= cores`` this is Amdahl's law.
     """
     f = float(_check_fraction(serial_fraction))
+    chunks = validate.positive_integer("chunks", chunks)
+    cores = validate.positive_integer("cores", cores)
     return 1.0 / (f + (1.0 - f) / task_schedule_speedup(chunks, cores))
 
 
@@ -551,8 +561,8 @@ def _run_split(
 
 
 def _check_workers_list(workers: Sequence[int]) -> list[int]:
-    workers = [int(w) for w in workers]
-    if not workers or any(w < 1 for w in workers):
+    workers = validate.positive_integers("workers", workers)
+    if not workers:
         raise ValueError(f"workers must be a non-empty list of counts >= 1, got {workers}")
     return workers
 
@@ -591,11 +601,13 @@ def measure_scaling(
     (bytes without write-allocate per second).
     """
     workers = _check_workers_list(workers)
+    sizes = validate.positive_integers("sizes", sizes)
+    rounds = validate.positive_integer("rounds", rounds)
     unknown = [k for k in kernels if k not in _KERNELS]
     if unknown:
         raise ValueError(f"unknown kernels {unknown}; known: {sorted(_KERNELS)}")
-    if not sizes or any(n < 1 for n in sizes):
-        raise ValueError(f"sizes must be positive, got {sizes}")
+    if not sizes:
+        raise ValueError("sizes must name at least one vector length")
     with ThreadPoolExecutor(max_workers=max(workers)) as pool:
         arrays = {n: _arrays(n) for n in sizes}
         runs = {
@@ -635,6 +647,8 @@ def measure_amdahl(
     serial fraction the measurement implies.
     """
     workers = _check_workers_list(workers)
+    n = validate.positive_integer("n", n)
+    rounds = validate.positive_integer("rounds", rounds)
     fractions = [float(f) for f in serial_fractions]
     _check_fraction(fractions)
     if n < max(workers):
@@ -689,6 +703,8 @@ def measure_tasks(
     which must not depend on how many workers ran it.
     """
     workers = _check_workers_list(workers)
+    steps = validate.positive_integer("steps", steps)
+    rounds = validate.positive_integer("rounds", rounds)
     if not learning_rates:
         raise ValueError("need at least one learning rate")
     tasks = [(float(lr), 0, int(steps)) for lr in learning_rates]
@@ -739,7 +755,8 @@ def measure_tasks(
 def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
     """Sentences reading a :func:`measure_scaling` table: per (kernel, n), what ``workers``
     threads did against one and the likely reason; then, at the largest n, the memory-bound add
-    against the compute-bound sine (the sine tells whether the cores were really free)."""
+    against the compute-bound sine (the sine tells whether the cores were really free). Each
+    sentence keeps its reason on an indented second line, so that it fits the book's column."""
     needed = ["kernel", "n", "workers", "seconds", "speedup", "GB/s"]
     validate.frame("scaling (a measure_scaling table)", scaling, needed)
     speedups: dict[tuple[str, int], float] = {}
@@ -774,7 +791,7 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
             reason = "did not scale: a core was probably busy with another program"
         lines.append(
             f"{kernel:>4}, n = {n:>9,}: 1 thread {one * 1e6:9.1f} us, {workers} threads "
-            f"{speedup:5.2f}x faster -> {reason}"
+            f"{speedup:5.2f}x faster\n  -> {reason}"
         )
     largest = int(scaling["n"].max())
     if ("add", largest) in speedups and ("sin", largest) in speedups:
@@ -783,7 +800,7 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
         add_s, sin_s = speedups[("add", largest)], speedups[("sin", largest)]
         head = (
             f"n = {largest:,}: add {bandwidth[1]:.0f} -> {bandwidth[workers]:.0f} GB/s "
-            f"({add_s:.2f}x), sin {sin_s:.2f}x with {workers} threads: "
+            f"({add_s:.2f}x), sin {sin_s:.2f}x with {workers} threads:"
         )
         if not scaled[("sin", largest)]:
             verdict = "the cores were not both free, so this run cannot separate the limits"
@@ -794,7 +811,8 @@ def scaling_summary(scaling: pd.DataFrame, workers: int = 2) -> list[str]:
                 "one core did not use up the memory bandwidth here, so the add scaled "
                 "too; it stops once the bandwidth is used up"
             )
-        lines.append(head + verdict)
+        wrapped = textwrap.fill(verdict, 79, initial_indent="  ", subsequent_indent="  ")
+        lines.append(f"{head}\n{wrapped}")
     return lines
 
 

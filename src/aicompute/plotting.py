@@ -15,6 +15,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from cycler import cycler
 
+from aicompute import validate
+
 __all__ = ["OKABE_ITO", "PALETTE", "MARKERS", "use_style", "new_figure", "color_for"]
 
 OKABE_ITO: dict[str, str] = {
@@ -102,8 +104,7 @@ def _use_korean_font_if_available() -> None:
 
 def color_for(index: int) -> str:
     """The palette colour for series number ``index`` (wraps around)."""
-    if index < 0:
-        raise ValueError(f"series index must be non-negative, got {index}")
+    index = validate.positive_integer("index", index, minimum=0)
     return PALETTE[index % len(PALETTE)]
 
 
@@ -127,7 +128,8 @@ def new_figure(
     Labels must name a unit, e.g. ``"memory bandwidth (GB/s)"``, or say ``"(dimensionless)"``
     style text in brackets; a label without brackets raises ``ValueError``.
     """
-    for label in (xlabel, ylabel):
+    for name, label in (("xlabel", xlabel), ("ylabel", ylabel)):
+        validate.text(name, label)
         if "(" not in label or ")" not in label:
             raise ValueError(f"axis label {label!r} must give its unit in brackets, e.g. '(GB/s)'")
     if ncols < 1 or nrows < 1:

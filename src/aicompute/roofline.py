@@ -20,13 +20,13 @@ report's roofline claims (제2장 제2절 2, 제3절).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from aicompute import data
+from aicompute import data, validate
 from aicompute.claims import Claim, Finding, Verdict, audit_chapter, audits, check
 
 __all__ = [
@@ -67,11 +67,9 @@ __all__ = [
 
 
 def _positive_array(name: str, value) -> np.ndarray:
-    array = np.asarray(value, dtype=float)
+    array = validate.finite_array(name, value)
     if array.size == 0:
         raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
     if np.any(array <= 0):
         raise ValueError(f"{name} must be positive, got {value!r}")
     return array
@@ -348,6 +346,7 @@ def roofline_table(
     names: Sequence[str], precision: str = "fp64", table: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Peak, bandwidth and ridge point of each named processor (in the order given)."""
+    names = validate.sequence("names", names, "a list of datasheet names")
     table = _datasheet() if table is None else table
     rows = []
     for name in names:
@@ -372,9 +371,10 @@ def gemm_intensity(m: int, n: int, k: int, itemsize: int = 8, *, read_c: bool = 
     (``C += A B``). This is the best case (perfect cache reuse); square ``n`` gives ``n / 12``
     in double precision.
     """
-    for label, value in (("m", m), ("n", n), ("k", k), ("itemsize", itemsize)):
-        if int(value) != value or value < 1:
-            raise ValueError(f"{label} must be a positive integer, got {value!r}")
+    m = validate.positive_integer("m", m)
+    n = validate.positive_integer("n", n)
+    k = validate.positive_integer("k", k)
+    itemsize = validate.positive_integer("itemsize", itemsize)
     words = m * k + k * n + m * n * (2 if read_c else 1)
     return 2.0 * m * n * k / (itemsize * words)
 
@@ -388,6 +388,7 @@ def balance_trend(table: pd.DataFrame, precision: str = "fp32") -> dict[str, flo
     if precision not in PRECISION_COLUMNS:
         raise ValueError(f"precision must be one of {sorted(PRECISION_COLUMNS)}, got {precision!r}")
     column = PRECISION_COLUMNS[precision]
+    validate.frame("table", table, [column, "mem_bw_gbs", "year"])
     rows = table.dropna(subset=[column, "mem_bw_gbs", "year"])
     if len(rows) < 3 or rows["year"].max() - rows["year"].min() < 2:
         raise ValueError("need at least three processors spanning two years or more")
@@ -432,6 +433,8 @@ def plot_processors(
     """
     from aicompute.plotting import color_for
 
+    _check_axes(ax)
+    validate.instance("names", names, Mapping, "a dict of label -> datasheet name")
     table = _datasheet() if table is None else table
     names = with_figure(names, precision, table)
     frame = roofline_table(list(names.values()), precision, table)
@@ -451,10 +454,17 @@ def plot_processors(
 
 def place_kernels(ax, table: pd.DataFrame | None = None, *, color="#555555") -> None:
     """Mark each kernel of ``kernels.csv`` at the middle of its intensity range."""
+    _check_axes(ax)
     table = kernels() if table is None else table
     for row in table.itertuples():
         middle = math.sqrt(row.intensity_low * row.intensity_high)
         place_kernel(ax, middle, str(row.kernel).split(" (")[0], color=color)
+
+
+def _check_axes(ax) -> None:
+    from matplotlib.axes import Axes
+
+    validate.instance("ax", ax, Axes, "a matplotlib Axes")
 
 
 def ridge_history(table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -486,6 +496,8 @@ def explore(
 
     from aicompute.plotting import new_figure
 
+    bandwidth_gbs = validate.positive_number("bandwidth_gbs", bandwidth_gbs)
+    peak_tflops = validate.positive_number("peak_tflops", peak_tflops)
     peak, bw = peak_tflops * 1e12, bandwidth_gbs * 1e9
     bound = attainable_flops(intensity, peak, bw)
     side = bound_by(intensity, peak, bw)
@@ -527,12 +539,14 @@ TODAY_PROCESSORS: dict[str, tuple[str, ...]] = {
 
 def resolve(labels: dict[str, tuple[str, ...]], table: pd.DataFrame | None = None) -> dict:
     """``{label: datasheet name}`` for a dict of labels and search words."""
+    validate.instance("labels", labels, Mapping, "a dict of label -> search words")
     table = _datasheet() if table is None else table
     return {label: find_processor(table, *words) for label, words in labels.items()}
 
 
 def find_processor(table: pd.DataFrame, *words: str) -> str:
     """The datasheet name containing every word (case-insensitive); the shortest if several."""
+    validate.frame("table", table, ["name"])
     if not words:
         raise ValueError("give at least one word to look for")
     names = [n for n in table["name"].astype(str) if all(w.lower() in n.lower() for w in words)]
@@ -602,6 +616,7 @@ def bandwidth_growth_fits(table: pd.DataFrame) -> dict[str, float]:
     Both are scored on the same scale (GB/s), so the two numbers compare: the exponential is
     fitted as a line in log(bandwidth) and its predictions are scored in GB/s.
     """
+    validate.frame("table", table, ["mem_bw_gbs", "year"])
     rows = table.dropna(subset=["mem_bw_gbs", "year"])
     if len(rows) < 3 or rows["year"].nunique() < 2:
         raise ValueError("need at least three processors of two or more years")

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from aicompute import backend
+from aicompute import backend, validate
 
 __all__ = ["Timing", "benchmark"]
 
@@ -83,6 +83,7 @@ def benchmark(
         device: what to synchronise: an array module, a ``torch.device``, ``"cpu"``/``"cuda"``,
             or ``None`` for every usable GPU library.
     """
+    validate.function("fn", fn)
     if repeat < 3:
         raise ValueError(f"repeat must be at least 3 for a meaningful median, got {repeat}")
     if warmup < 0:

@@ -17,7 +17,8 @@ The report's 제3장 and 별첨 2 print the survey as tables. The package is spl
 * :mod:`~aicompute.survey.analysis` and :mod:`~aicompute.survey.reference`: holdings,
   adoption, data volumes and the headline numbers; the GPUs, Nurion and today's H100.
 * :mod:`~aicompute.survey.audits`: one audit function per claim of 제3장, run by :func:`audit`.
-* :mod:`~aicompute.survey.plots`: the chapter's figures.
+* :mod:`~aicompute.survey.plots`: the chapter's figures; :mod:`~aicompute.survey.shown`: its
+  tables for people (:func:`display_table`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ from aicompute.survey.report_tables import (
     table,
     tables,
 )
+from aicompute.survey.shown import HEADERS, display_table
 
 __all__ = [
     "MODELS",
@@ -101,4 +103,6 @@ __all__ = [
     "data_volumes",
     "hangul_font_available",
     "weighted_bases",
+    "HEADERS",
+    "display_table",
 ]

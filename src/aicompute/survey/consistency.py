@@ -22,6 +22,7 @@ from aicompute.survey.report_tables import (
     require_frame,
     table,
 )
+from aicompute.validate import finite_number, positive_integer
 
 __all__ = ["validate", "failures", "pct_consistent"]
 
@@ -52,6 +53,9 @@ def _row(checks: list, name: str, table_id: str, cat: str, var: str, printed, ex
 
 def pct_consistent(p: float, n: int, decimals: int = 1) -> tuple[bool, float]:
     """Is ``p`` % a share ``k / n`` (whole ``k``) rounded to ``decimals``? Also the nearest."""
+    p = finite_number("p", p)
+    n = positive_integer("n", n)
+    decimals = positive_integer("decimals", decimals, minimum=0)
     k = round(p * n / 100)
     half = 0.5 * 10**-decimals + 1e-9
     candidates = [kk for kk in (k - 1, k, k + 1) if 0 <= kk <= n]

@@ -7,12 +7,11 @@ can be checked.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 import pandas as pd
 
-from aicompute import data
+from aicompute import data, validate
 
 __all__ = [
     "reference_systems",
@@ -71,8 +70,7 @@ def nurion_peak(precision: str = "fp64") -> float:
 
 def h100_equivalent(pflops: float, mode: str = "fp32") -> float:
     """How many H100 SXM GPUs give ``pflops`` of peak: FP32 cores, or dense BF16 tensor cores."""
-    if not math.isfinite(pflops) or pflops < 0:
-        raise ValueError(f"pflops must be a non-negative number, got {pflops}")
+    pflops = validate.positive_number("pflops", pflops, allow_zero=True)
     if mode == "fp32":
         per_gpu = gpu_fp32_tflops("H100 SXM", "boost")
     elif mode == "tensor":

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from aicompute import claims, data
+from aicompute import claims, data, validate
 
 __all__ = [
     "MODELS",
@@ -178,6 +178,9 @@ def kind_tables(kind: str) -> tuple[str, str]:
 
 def item_base(total: float, mean: float, base: float) -> tuple[int, bool]:
     """The whole number of firms k <= base with total / k = mean to the printed rounding."""
+    total = validate.finite_number("total", total)
+    mean = validate.finite_number("mean", mean)
+    base = validate.positive_number("base", base)
     if mean == 0:
         return int(base), abs(total) <= 0.5
     k = max(1, round(total / mean))
