@@ -19,6 +19,8 @@ from nbclient import NotebookClient
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import colab  # noqa: E402
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
 
 def execute(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
@@ -29,14 +31,25 @@ def execute(path: Path) -> float:
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        # Widget state would make the HTML book embed a widget manager for sliders that
-        # cannot work without a kernel; the explorers are left out of the book instead.
-        store_widget_state=False,
     )
     client.execute()
+    drop_widget_state(notebook)
     elapsed = time.perf_counter() - start
     nbformat.write(notebook, path)
     return elapsed
+
+
+def drop_widget_state(notebook: nbformat.NotebookNode) -> None:
+    """Remove widget state and views: the HTML book would embed a widget manager for sliders
+    that cannot work without a kernel, so the explorers are left out of the book instead."""
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
+        if cell.get("outputs"):
+            cell.outputs = [
+                o for o in cell.outputs if o.get("output_type") != "display_data" or o.get("data")
+            ]
 
 
 def main(paths: list[str]) -> None:
