@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -453,8 +454,10 @@ def search_time_lines(
 
     The text of chapter 6's explorer; every input changes the answer.
     """
-    if not rates:
-        raise ValueError("rates must name at least one sustained rate")
+    positions = validate.positive_number("positions", positions)
+    for name, mapping in (("flops_per_position", flops_per_position), ("rates", rates)):
+        if not isinstance(mapping, Mapping) or not mapping:
+            raise ValueError(f"{name} must be a non-empty mapping of labels to numbers")
     lines = []
     for name, rate in rates.items():
         if not rate > 0:

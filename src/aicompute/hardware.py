@@ -23,6 +23,7 @@ import math
 import os
 import platform
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -290,7 +291,11 @@ class CpuPeak:
     def judge(self, rate: float, label: str = "GEMM", tolerance: float = 0.02) -> str:
         """One sentence: ``rate`` as a share of the peak at the measured clock, or, when it is
         above that peak, an error with the clock the rate would need, never a share over 100 %.
+        Wrapped at 79 columns, the width of the book's column.
         """
+        return textwrap.fill(self._judgement(rate, label, tolerance), 79, subsequent_indent="  ")
+
+    def _judgement(self, rate: float, label: str, tolerance: float) -> str:
         share = self.share(rate)
         nominal = ""
         if self.nominal is not None:

@@ -434,7 +434,7 @@ def _twenty_year_factor_finding(claim: Claim) -> Finding:
         f"the FP64 peak of our {whole.n} CPU milestones of those years, the x87 chips of "
         f"{min(whole.years):.0f}-{min(modern.years) - 1:.0f} at one FLOP per cycle (doubling "
         f"every {whole.doubling_months:.1f} months). Without them, {min(modern.years):.0f}-"
-        f"{max(modern.years):.0f} gives {ours_m:,.0f}x (CI {low_m:,.0f}-{high_m:,.0f}x). "
+        f"{max(modern.years):.0f} gives {ours_m:,.0f}x (95% interval {low_m:,.0f}-{high_m:,.0f}x). "
         f"{claim.reported:,.0f}x is inside {sum(inside)} of these 2 intervals. Other measures: "
         f"transistors per chip {transistor_fit().factor_over(years):,.0f}x (fit), TOP500 #1 "
         f"{first}-{last} {top500:,.0f}x. The law itself gives "
