@@ -61,7 +61,6 @@ ALLOWED: dict[str, dict[str, str]] = {
     "08_scale_out": {
         "176": "the paper's GPU count, cited in the sentence (also chapter 6's table)",
         "1,202": "the paper's CPU count, cited in the sentence",
-        "3,882,793": "the policy network's weights, counted in chapter 6; not yet printed here",
         "2.8": "chapter 6's computed GFLOP per evaluation, recalled",
         "38": "the Llama 3 paper's measured share of BF16 peak, cited in the paragraph",
     },

@@ -698,13 +698,18 @@ def _k40_rate_finding(claim: Claim) -> Finding:
     )
 
 
+def _gpus() -> int:
+    """The GPUs of distributed AlphaGo, from the paper's table."""
+    return int(paper_fact("distributed_gpus"))
+
+
 @audits("ch6.gpus-176")
 def _gpus_finding(claim: Claim) -> Finding:
     return check(
         claim,
         paper_fact("distributed_gpus"),
         note=(
-            f"distributed AlphaGo: {paper_fact('distributed_cpus'):,.0f} CPUs, 176 GPUs, the "
+            f"distributed AlphaGo: {paper_fact('distributed_cpus'):,.0f} CPUs, {_gpus()} GPUs, the "
             "version that played Fan Hui"
         ),
     )
@@ -717,7 +722,7 @@ def _evaluations_finding(claim: Claim) -> Finding:
         claim,
         ours.evaluations_per_second,
         note=(
-            f"176 × {ours.evaluations_per_gpu_second:.0f}; the report's chain gives "
+            f"{_gpus()} × {ours.evaluations_per_gpu_second:.0f}; the report's chain gives "
             f"{report.evaluations_per_second:,.0f} (it holds only with 30 GFLOP)"
         ),
     )
@@ -746,7 +751,7 @@ def _positions_finding(claim: Claim) -> Finding:
         note=(
             f"30 s × {ours.positions_per_second:,.0f}/s at the report's 1.2 TFLOP/s per GPU; "
             f"the report's chain gives {report.positions:,.0f}; the paper's 3 ms per policy "
-            f"evaluation would allow {176 * _paper_rate() * 30 / 2:,.0f}"
+            f"evaluation would allow {_gpus() * _paper_rate() * 30 / 2:,.0f}"
         ),
     )
 
@@ -759,7 +764,8 @@ def _search_flops_finding(claim: Claim) -> Finding:
         search_flops(REPORT_POSITIONS, _position_flops()) / 1e15,
         note=(
             f"100,000 positions × {_position_flops() / 1e9:.2f} GFLOP; 200,000 × 30 G gives "
-            f"the report's 6. 176 GPUs × 1.2 TFLOP/s × 30 s = {report.flops / 1e15:.2f} PFLOP "
+            f"the report's 6. {_gpus()} GPUs × 1.2 TFLOP/s × 30 s = "
+            f"{report.flops / 1e15:.2f} PFLOP "
             "is the GPUs' whole 30-s budget, which at our count is "
             f"{ours.positions / 1e6:.2f} million positions"
         ),
@@ -793,10 +799,10 @@ def _pc_ratio_finding(claim: Claim) -> Finding:
         claim,
         paper_fact("distributed_gpus") * REPORT_GPU_FLOPS / (REPORT_EFFICIENCY * pc),
         note=(
-            f"176 K40s at the report's 1.2 TFLOP/s over the Xeon at 80 % of FP32 peak. The "
+            f"{_gpus()} K40s at the report's 1.2 TFLOP/s over the Xeon at 80 % of FP32 peak. The "
             f"report's own numbers give 160 directly: {minutes:.0f} min ÷ {byoyomi:.0f} s = "
             f"{minutes * 60 / byoyomi:.0f}. The K40's FP64 peak would give "
-            f"{176 * k40_fp64 * 1e12 / pc:.0f}× (176 × 0.8 × {k40_fp64} T ÷ 0.8 × "
+            f"{_gpus() * k40_fp64 * 1e12 / pc:.0f}× ({_gpus()} × 0.8 × {k40_fp64} T ÷ 0.8 × "
             f"{pc / 1e12:.2f} T), a precision the networks do not use"
         ),
     )
@@ -810,7 +816,7 @@ def _search_on_pc_finding(claim: Claim) -> Finding:
         claim,
         minutes,
         note=(
-            f"What AlphaGo's 176 GPUs do in 30 s ({report.flops / 1e15:.2f} PFLOP at the "
+            f"What AlphaGo's {_gpus()} GPUs do in 30 s ({report.flops / 1e15:.2f} PFLOP at the "
             f"report's 1.2 TFLOP/s each) on the report's 'PC' at 80 % of its FP32 peak. The "
             "'100,000 moves' are judged once, in ch6.100k-positions-in-30s (the GPUs' "
             "30 s cover about ten times as many), and the server CPU called a PC in "
