@@ -1,0 +1,141 @@
+"""Sphinx extension: the book's editions, one per language, built from the same sources.
+
+The English edition is the site's root; each translation is built with ``language`` set (see
+``tools/build_book.py``) into a folder of the same name beside it (``ko/``). The translations
+live in gettext catalogues, ``locales/<language>/LC_MESSAGES/<page>.po``, one per page.
+
+- Every page links to its twin in the other edition (a switch in the article header, and
+  ``<link rel="alternate" hreflang>`` in its head), so a reader changes language on the page they
+  are reading.
+- The alt text of a notebook's figures lives in the cell's metadata (``mystnb.image.alt``), which
+  Sphinx's message extraction never sees, because myst-nb turns outputs into images after
+  translation has run. This extension adds those texts to the page's catalogue when messages are
+  extracted, and translates the images' alt text in a translated edition.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.gettext import MsgOrigin
+from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.i18n import docname_to_domain
+from sphinx.util.nodes import extract_messages
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).parent / "templates"
+# Each edition: its folder relative to the site's root, and the switch's label in its language.
+EDITIONS = {"en": ("", "English"), "ko": ("ko/", "한국어")}
+SWITCH_TITLE = {"en": "Read this page in English", "ko": "이 페이지를 한국어로 읽기"}
+
+
+def edition_language(language: str | None) -> str:
+    """The edition a build's ``language`` belongs to (English unless a translation is named)."""
+    return language if language in EDITIONS else "en"
+
+
+def twin_url(docname: str, language: str, target: str) -> str:
+    """The relative URL, from page ``docname`` of edition ``language``, of the same page in
+    edition ``target``."""
+    if language not in EDITIONS or target not in EDITIONS:
+        raise ValueError(f"editions are {sorted(EDITIONS)}, got {language!r} and {target!r}")
+    up_to_edition = "../" * docname.count("/")
+    up_to_site = up_to_edition + "../" * EDITIONS[language][0].count("/")
+    return f"{up_to_site}{EDITIONS[target][0]}{docname}.html"
+
+
+def notebook_alt_texts(path: Path) -> list[tuple[str, int]]:
+    """The figures' alt texts of a notebook, with the index of the cell that holds each."""
+    if path.suffix != ".ipynb":
+        return []
+    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    found = []
+    for index, cell in enumerate(cells):
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+        if alt:
+            found.append((alt, index))
+    return found
+
+
+def extract_alt_texts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Add a notebook's figure alt texts to the page's message catalogue (gettext builder)."""
+    if app.builder.name != "gettext":
+        return
+    source = Path(app.env.doc2path(docname))
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    for alt, cell in notebook_alt_texts(source):
+        app.builder.catalogs[domain].add(alt, MsgOrigin(str(source), cell))
+
+
+def translate_alt_texts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Translate the alt text of every image of a page in a translated edition."""
+    if app.builder.format != "html" or edition_language(app.config.language) == "en":
+        return
+    directories = [str(Path(app.srcdir) / folder) for folder in app.config.locale_dirs]
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    catalogue, found = init_locale(directories, app.config.language, domain)
+    if not found:
+        return
+    for image in doctree.findall(nodes.image):
+        if image.get("alt"):
+            image["alt"] = catalogue.gettext(image["alt"])
+
+
+class ReportUntranslated(SphinxTransform):
+    """Warn about every text a translated edition would show in English: a message without a
+    translation, or one whose translation Sphinx could not apply (it must parse as the same kind
+    of block as the English). With warnings as errors, no English paragraph slips through."""
+
+    default_priority = 26  # after Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.app.builder.name == "gettext" or edition_language(self.config.language) == "en":
+            return
+        for node, message in extract_messages(self.document):
+            if not node.get("translated"):
+                logger.warning("untranslated text: %r", message[:100], location=node)
+
+
+def add_switch(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Link the page to its twins in the other editions: a visible switch and head links."""
+    language = edition_language(app.config.language)
+    others = [target for target in EDITIONS if target != language]
+    links = [
+        f'<link rel="alternate" hreflang="{target}" href="{twin_url(pagename, language, target)}">'
+        for target in EDITIONS
+    ]
+    context["metatags"] = context.get("metatags", "") + "\n".join(links)
+    target = others[0]
+    context["language_switch"] = {
+        "href": twin_url(pagename, language, target),
+        "hreflang": target,
+        "label": EDITIONS[target][1],
+        "title": SWITCH_TITLE[target],
+    }
+
+
+def place_switch(app: Sphinx, config: Any) -> None:
+    """Put the switch after the theme's buttons in every page's header."""
+    config.templates_path.append(str(TEMPLATES))
+    options = config.html_theme_options
+    options.setdefault("article_header_end", ["article-header-buttons.html"])
+    if "language-switch.html" not in options["article_header_end"]:
+        options["article_header_end"] = [*options["article_header_end"], "language-switch.html"]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", place_switch)
+    app.add_transform(ReportUntranslated)
+    app.connect("doctree-resolved", extract_alt_texts)
+    app.connect("doctree-resolved", translate_alt_texts)
+    app.connect("html-page-context", add_switch)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,150 @@
+"""The Korean edition's catalogues: extract the English text, update the catalogues, report.
+
+    python tools/translations.py update   # after changing English prose: mark what needs review
+    python tools/translations.py status   # messages and words per catalogue, what is left
+
+``update`` extracts every page's messages with Sphinx's gettext builder (into ``_build/gettext``)
+and merges them into ``locales/ko/LC_MESSAGES/<page>.po`` (sphinx-intl): a new paragraph arrives
+untranslated, a changed one keeps its old translation marked fuzzy, for review. A message with
+nothing to translate (Korean, numbers, code, math) is carried over as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ROOT / "locales"
+LANGUAGES = ("ko",)
+POT_DIR = ROOT / "_build" / "gettext"
+
+# Markup a translation must keep exactly: roles with their targets, inline code, math, link
+# targets and bare web addresses.
+ROLE = r"\{[a-z:]+\}`[^`]+`"
+CODE = r"(?<![`}])`[^`]+`"
+MATH = r"\$\$?[^$]+\$\$?"
+LINK_TARGET = r"\]\([^)\s]+\)"
+WEB_ADDRESS = r"https?://[^\s)>\]]+"
+KEPT_MARKUP = re.compile("|".join((ROLE, CODE, MATH, LINK_TARGET, WEB_ADDRESS)))
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+HANGUL = re.compile(r"[가-힣]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def catalogues(language: str = "ko") -> list[Path]:
+    """The edition's catalogue files, in a stable order."""
+    if language not in LANGUAGES:
+        raise ValueError(f"languages are {LANGUAGES}, got {language!r}")
+    return sorted((LOCALES / language / "LC_MESSAGES").rglob("*.po"))
+
+
+def kept_markup(text: str) -> Counter[str]:
+    """The markup of a message that its translation must repeat (see ``KEPT_MARKUP``)."""
+    return Counter(match.group(0) for match in KEPT_MARKUP.finditer(text))
+
+
+def nothing_to_translate(message: str) -> bool:
+    """True when a message has no English prose outside its code, math and references: none at
+    all, or a Korean text (the report's words) that names a product or unit in Latin letters."""
+    prose = KEPT_MARKUP.sub(" ", message)
+    if not ENGLISH_WORD.search(prose):
+        return True
+    return len(HANGUL.findall(prose)) > len(LATIN.findall(prose))
+
+
+def markup_problems(entry: polib.POEntry) -> list[str]:
+    """What a translation dropped or added of the markup it must keep."""
+    if not entry.msgstr:
+        return []
+    wanted, found = kept_markup(entry.msgid), kept_markup(entry.msgstr)
+    problems = [f"missing {item!r}" for item in (wanted - found)]
+    problems += [f"added {item!r}" for item in (found - wanted)]
+    return problems
+
+
+def english_words(text: str) -> int:
+    """Words of English prose in a message (code, math and references not counted)."""
+    return len(ENGLISH_WORD.findall(KEPT_MARKUP.sub(" ", text)))
+
+
+def extract() -> None:
+    """Extract every page's messages into ``_build/gettext/<page>.pot``."""
+    from jupyter_book.sphinx import build_sphinx
+
+    status = build_sphinx(
+        ROOT,
+        POT_DIR,
+        noconfig=True,
+        path_config=ROOT / "_config.yml",
+        confoverrides={
+            "external_toc_path": (ROOT / "_toc.yml").as_posix(),
+            "latex_individualpages": False,
+        },
+        doctreedir=ROOT / "_build" / "gettext-doctrees",
+        builder="gettext",
+        warningiserror=True,
+        really_quiet=True,
+    )
+    if isinstance(status, Exception):
+        raise status
+    if status != 0:
+        raise RuntimeError("extracting the book's messages failed")
+
+
+def update(language: str = "ko") -> None:
+    """Extract the messages and merge them into the edition's catalogues."""
+    from sphinx_intl.basic import update as merge
+
+    extract()
+    merge(str(LOCALES), str(POT_DIR), (language,))
+    for path in catalogues(language):
+        catalogue = polib.pofile(str(path), wrapwidth=0)
+        for entry in catalogue:
+            if not entry.msgstr and not entry.obsolete and nothing_to_translate(entry.msgid):
+                entry.msgstr = entry.msgid
+        catalogue.save()
+
+
+def status(language: str = "ko") -> list[dict[str, object]]:
+    """Per catalogue: messages, English words, and how many are untranslated or fuzzy."""
+    rows = []
+    for path in catalogues(language):
+        catalogue = polib.pofile(str(path))
+        live = [entry for entry in catalogue if not entry.obsolete]
+        rows.append(
+            {
+                "catalogue": path.relative_to(LOCALES / language / "LC_MESSAGES").as_posix(),
+                "messages": len(live),
+                "words": sum(english_words(entry.msgid) for entry in live),
+                "untranslated": sum(not entry.msgstr for entry in live),
+                "fuzzy": sum("fuzzy" in entry.flags for entry in live),
+                "markup problems": sum(bool(markup_problems(entry)) for entry in live),
+            }
+        )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=("update", "status"))
+    if parser.parse_args().action == "update":
+        update()
+    rows = status()
+    width = max(len(str(row["catalogue"])) for row in rows)
+    columns = [key for key in rows[0] if key != "catalogue"]
+    print(f"{'catalogue':<{width}}  " + "  ".join(columns))
+    for row in rows:
+        print(f"{row['catalogue']:<{width}}  " + "  ".join(f"{row[c]:>{len(c)}}" for c in columns))
+    totals = {c: sum(int(row[c]) for row in rows) for c in columns}
+    print(f"{'total':<{width}}  " + "  ".join(f"{totals[c]:>{len(c)}}" for c in columns))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
