@@ -14,16 +14,19 @@ export PYTHONHASHSEED := 0
 # configuration here has it), point pip at PyTorch's CPU wheel index, as the GitHub workflows
 # do: PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu make test
 
-.PHONY: help venv book book-fast test lint unit notebooks labs book-check browser workflows lock outputs student bench clean
+.PHONY: help translations venv book book-fast test lint unit notebooks labs book-check browser workflows lock outputs student bench clean
 
 help:
-	@echo "make book      build the HTML book in _build/html (creates .venv first)"
+	@echo "make book      build the HTML book in _build/html, its Korean edition in _build/html/ko"
+	@echo "               (creates .venv first)"
 	@echo "make test      lint, unit tests, notebooks and labs, book build, browser test, workflow check"
 	@echo "make browser   open every page of the built book in Chromium (1280 px, 390 px, dark)"
 	@echo "make outputs   re-execute every notebook in place (stored outputs are the source of truth)"
 	@echo "make student   rewrite the student copies (student/: no solutions, no outputs) that Colab opens"
 	@echo "make bench     measure our kernels against C STREAM, the BLAS's dgemm and the peak at the"
 	@echo "               measured clock, and time each chapter notebook (minutes; not part of test)"
+	@echo "make translations  after changing English prose: mark the Korean that needs review"
+	@echo "               (locales/ko, the audit's catalogue) and count what is left"
 	@echo "make lock      re-resolve pyproject.toml's ranges into requirements.lock and environment.yml"
 	@echo "make clean     remove the build and the virtual environment"
 
@@ -43,7 +46,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
-	$(BIN)/python tools/check_book.py _build/html
+	$(BIN)/python tools/build_book.py ko
+	$(BIN)/python tools/check_book.py _build/html _build/html/ko
 
 test: lint unit notebooks labs book-check browser workflows
 	@echo "make test: all checks passed"
@@ -77,6 +81,9 @@ outputs: $(STAMP)
 
 student: $(STAMP)
 	$(BIN)/python tools/student_copies.py
+
+translations: $(STAMP)
+	$(BIN)/python tools/translations.py update
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py

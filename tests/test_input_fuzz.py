@@ -51,6 +51,23 @@ EXEMPT: dict[str, tuple[frozenset[str], str]] = {
         "a device name that is not in the datasheet gives None by contract (callers say so)",
     ),
     "aicompute.validate.text": (frozenset({"text"}), "text is what it checks for"),
+    "aicompute.translation.template": (frozenset({"text"}), "any text is a message to translate"),
+    "aicompute.translation.translate": (
+        frozenset({"text"}),
+        "any text is a message to translate; one the catalogue lacks gives None by contract",
+    ),
+    "aicompute.translation.bilingual": (
+        frozenset({"text"}),
+        "any text is shown: in both editions when the catalogue lacks its Korean",
+    ),
+    "aicompute.translation.read_po": (
+        frozenset({"text"}),
+        "text without catalogue entries is an empty catalogue",
+    ),
+    "aicompute.translation.shown_texts": (
+        frozenset({"text"}),
+        "HTML without the audit's texts offers none to translate",
+    ),
     "aicompute.gpulab_ddp.link_kind": (
         frozenset({"text"}),
         "reads nvidia-smi's topology text: text without a GPU line means one GPU or none",

@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from babel.messages.pofile import read_po
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.gettext import MsgOrigin
@@ -89,17 +90,25 @@ def translate_alt_texts(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 class ReportUntranslated(SphinxTransform):
-    """Warn about every text a translated edition would show in English: a message without a
-    translation, or one whose translation Sphinx could not apply (it must parse as the same kind
-    of block as the English). With warnings as errors, no English paragraph slips through."""
+    """Warn about every text of the page's catalogue that a translated edition would show in
+    English: a message without a translation (or a fuzzy one), or one whose translation Sphinx
+    could not apply (it must parse as the same kind of block as the English). With warnings as
+    errors, no English paragraph slips through."""
 
     default_priority = 26  # after Sphinx's Locale transform (20)
 
     def apply(self, **kwargs: Any) -> None:
         if self.app.builder.name == "gettext" or edition_language(self.config.language) == "en":
             return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        expected = set()
+        for folder in self.config.locale_dirs:
+            path = Path(self.app.srcdir, folder, self.config.language, "LC_MESSAGES", domain)
+            if path.with_suffix(".po").is_file():
+                with path.with_suffix(".po").open("rb") as catalogue:
+                    expected |= {str(m.id) for m in read_po(catalogue) if m.id}
         for node, message in extract_messages(self.document):
-            if not node.get("translated"):
+            if message in expected and not node.get("translated"):
                 logger.warning("untranslated text: %r", message[:100], location=node)
 
 

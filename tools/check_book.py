@@ -1,10 +1,12 @@
-"""Check the built HTML book: every notebook page exists and links to itself on Colab.
+"""Check the built HTML book: every page exists, every notebook page links to itself on Colab,
+and every page's language switch leads to the same page in the other edition.
 
-Usage: python tools/check_book.py _build/html
+Usage: python tools/check_book.py _build/html [_build/html/ko ...]   (one folder per edition)
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -24,7 +26,23 @@ def toc_entries() -> list[str]:
     return entries
 
 
-def main(html_dir: str) -> None:
+SWITCH = re.compile(r'<a class="btn btn-sm aicompute-language-switch" href="([^"]+)"')
+
+
+def switch_problem(page: Path, entry: str) -> str | None:
+    """What is wrong with a page's language switch, or None when it leads to its twin."""
+    links = SWITCH.findall(page.read_text(encoding="utf-8"))
+    if len(links) != 1:
+        return f"{entry}: {len(links)} language switches, not one"
+    twin = (page.parent / links[0]).resolve()
+    if not twin.is_file() or twin == page.resolve():
+        return f"{entry}: its language switch leads to {links[0]}, which is not its twin"
+    if not twin.as_posix().endswith(f"/{entry}.html"):
+        return f"{entry}: its language switch leads to another page, {links[0]}"
+    return None
+
+
+def check_edition(html_dir: str) -> None:
     html_root = Path(html_dir)
     problems = []
     notebooks = 0
@@ -33,6 +51,9 @@ def main(html_dir: str) -> None:
         if not page.exists():
             problems.append(f"{entry}: no page {page}")
             continue
+        problem = switch_problem(page, entry)
+        if problem:
+            problems.append(problem)
         source = colab.ROOT / f"{entry}.ipynb"
         if source.exists():
             notebooks += 1
@@ -40,10 +61,14 @@ def main(html_dir: str) -> None:
                 problems.append(f"{entry}: no Colab launch link to {colab.colab_url(source)}")
     if problems:
         raise SystemExit("book check failed:\n  " + "\n  ".join(problems))
-    print(f"book check: {len(toc_entries())} pages, {notebooks} notebooks with Colab links")
+    print(
+        f"book check, {html_dir}: {len(toc_entries())} pages, each with a language switch to "
+        f"its twin; {notebooks} notebooks with Colab links"
+    )
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         raise SystemExit(__doc__)
-    main(sys.argv[1])
+    for folder in sys.argv[1:]:
+        check_edition(folder)

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 LANGUAGES = ("ko",)
 POT_DIR = ROOT / "_build" / "gettext"
+# The audit's own words (verdicts, labels, notes) have a catalogue in the package.
+AUDIT_LOCALES = ROOT / "src" / "aicompute" / "data" / "locales"
+AUDIT_POT_DIR = ROOT / "_build" / "gettext-audit"
 
 # Markup a translation must keep exactly: roles with their targets, inline code, math, link
 # targets and bare web addresses.
@@ -38,10 +41,29 @@ LATIN = re.compile(r"[A-Za-z]")
 
 
 def catalogues(language: str = "ko") -> list[Path]:
-    """The edition's catalogue files, in a stable order."""
+    """The edition's catalogue files, the book's pages and then the audit's, in a stable order."""
     if language not in LANGUAGES:
         raise ValueError(f"languages are {LANGUAGES}, got {language!r}")
-    return sorted((LOCALES / language / "LC_MESSAGES").rglob("*.po"))
+    pages = sorted((LOCALES / language / "LC_MESSAGES").rglob("*.po"))
+    return pages + sorted((AUDIT_LOCALES / language / "LC_MESSAGES").glob("*.po"))
+
+
+def audit_messages() -> list[str]:
+    """What the audit shows in words, over every claim of the book: the texts of the ledger."""
+    from aicompute import claims, translation
+
+    rendered = claims.ledger(claims.all_findings())._repr_html_()
+    return translation.shown_texts(rendered)
+
+
+def write_audit_template() -> None:
+    """Write the audit's messages to ``_build/gettext-audit/audit.pot``."""
+    template = polib.POFile(wrapwidth=0)
+    template.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for message in audit_messages():
+        template.append(polib.POEntry(msgid=message, msgstr=""))
+    AUDIT_POT_DIR.mkdir(parents=True, exist_ok=True)
+    template.save(str(AUDIT_POT_DIR / "audit.pot"))
 
 
 def kept_markup(text: str) -> Counter[str]:
@@ -73,20 +95,20 @@ def english_words(text: str) -> int:
     return len(ENGLISH_WORD.findall(KEPT_MARKUP.sub(" ", text)))
 
 
-def extract() -> None:
-    """Extract every page's messages into ``_build/gettext/<page>.pot``."""
+def extract(pot_dir: Path = POT_DIR) -> None:
+    """Extract every page's messages into ``<pot_dir>/<page>.pot``."""
     from jupyter_book.sphinx import build_sphinx
 
     status = build_sphinx(
         ROOT,
-        POT_DIR,
+        pot_dir,
         noconfig=True,
         path_config=ROOT / "_config.yml",
         confoverrides={
             "external_toc_path": (ROOT / "_toc.yml").as_posix(),
             "latex_individualpages": False,
         },
-        doctreedir=ROOT / "_build" / "gettext-doctrees",
+        doctreedir=pot_dir / ".doctrees",
         builder="gettext",
         warningiserror=True,
         really_quiet=True,
@@ -103,10 +125,14 @@ def update(language: str = "ko") -> None:
 
     extract()
     merge(str(LOCALES), str(POT_DIR), (language,))
+    write_audit_template()
+    merge(str(AUDIT_LOCALES), str(AUDIT_POT_DIR), (language,))
     for path in catalogues(language):
         catalogue = polib.pofile(str(path), wrapwidth=0)
+        # Text gone from the English has no use; a changed text keeps its old Korean, fuzzy.
+        catalogue[:] = [entry for entry in catalogue if not entry.obsolete]
         for entry in catalogue:
-            if not entry.msgstr and not entry.obsolete and nothing_to_translate(entry.msgid):
+            if not entry.msgstr and nothing_to_translate(entry.msgid):
                 entry.msgstr = entry.msgid
         catalogue.save()
 
@@ -119,7 +145,9 @@ def status(language: str = "ko") -> list[dict[str, object]]:
         live = [entry for entry in catalogue if not entry.obsolete]
         rows.append(
             {
-                "catalogue": path.relative_to(LOCALES / language / "LC_MESSAGES").as_posix(),
+                "catalogue": path.name
+                if path.is_relative_to(AUDIT_LOCALES)
+                else path.relative_to(LOCALES / language / "LC_MESSAGES").as_posix(),
                 "messages": len(live),
                 "words": sum(english_words(entry.msgid) for entry in live),
                 "untranslated": sum(not entry.msgstr for entry in live),

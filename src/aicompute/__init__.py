@@ -43,6 +43,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "hardware",
         "plotting",
         "timing",
+        "translation",
         "validate",
     ),
     "chapter": (
@@ -88,6 +89,7 @@ MODULE_MAP_TABLE = """\
 | hardware | all | * | hardware | hardware |
 | plotting | all | * | | plotting_and_data |
 | timing | all | 02 05 lab1 lab2 lab3 lab4 | | timing |
+| translation | all | | | translation |
 | validate | all | | | validate |
 | moore | 1 9 | 01 09 | processors top500_history smartphone_* compute_prices | moore |
 | parallel | 2 | 02 | | parallel |

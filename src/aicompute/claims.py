@@ -36,6 +36,7 @@ from importlib import resources
 import pandas as pd
 
 from aicompute import data, validate
+from aicompute.translation import bilingual
 
 __all__ = [
     "Claim",
@@ -495,13 +496,14 @@ def _claim_html(finding: Finding, *, fold_note: bool) -> str:
     reported, ours = _numbers(finding)
     difference = _difference_text(finding)
     if difference:
-        difference = f"<div class='aicompute-claim-diff'>{html.escape(difference)}</div>"
+        difference = f"<div class='aicompute-claim-diff'>{bilingual(difference)}</div>"
     numbers = ""
     if claim.reported is not None:
-        numbers += f"<div><dt>Report</dt><dd>{html.escape(reported)}</dd></div>"
+        numbers += f"<div><dt>{bilingual('Report')}</dt><dd>{bilingual(reported)}</dd></div>"
     if finding.ours is not None or finding.ours_text:
         numbers += (
-            f"<div class='aicompute-claim-ours'><dt>Ours</dt><dd>{html.escape(ours)}</dd></div>"
+            f"<div class='aicompute-claim-ours'><dt>{bilingual('Ours')}</dt>"
+            f"<dd>{bilingual(ours)}</dd></div>"
         )
     if numbers:
         numbers = f"<dl class='aicompute-claim-numbers'>{numbers}{difference}</dl>"
@@ -509,8 +511,8 @@ def _claim_html(finding: Finding, *, fold_note: bool) -> str:
     if finding.note:
         state = "" if fold_note else " open"
         why = (
-            f"<details class='aicompute-claim-why'{state}><summary>Why</summary>"
-            f"<p>{html.escape(finding.note)}</p></details>"
+            f"<details class='aicompute-claim-why'{state}><summary>{bilingual('Why')}</summary>"
+            f"<p>{bilingual(finding.note)}</p></details>"
         )
     return (
         f"<article class='aicompute-claim verdict-{_slug(verdict)}"
@@ -518,12 +520,12 @@ def _claim_html(finding: Finding, *, fold_note: bool) -> str:
         f"id='claim-{html.escape(claim.id)}'>"
         "<header class='aicompute-claim-head'>"
         f"<span class='aicompute-verdict' style='background:{_VERDICT_BACKGROUND[verdict]}'>"
-        f"<span aria-hidden='true'>{verdict.symbol}</span> {html.escape(verdict.value)}</span>"
+        f"<span aria-hidden='true'>{verdict.symbol}</span> {bilingual(verdict.value)}</span>"
         f"<span class='aicompute-claim-source'>{html.escape(claim.source)}</span>"
         f"<span class='aicompute-claim-id'>{html.escape(claim.id)}</span></header>"
         f"{numbers}<blockquote class='aicompute-claim-quote'>"
         f"<p lang='ko'>{html.escape(claim.korean)}</p>"
-        f"<p lang='en'>{html.escape(_quoted(claim.english))}</p></blockquote>"
+        f"<p lang='en' class='aicompute-en'>{html.escape(_quoted(claim.english))}</p></blockquote>"
         f"{why}</article>"
     )
 
@@ -650,16 +652,16 @@ class Ledger:
     def _summary_html(self) -> str:
         head = "".join(
             f"<th scope='col' title='{html.escape(v.value)}'>{v.symbol} "
-            f"<span class='aicompute-word'>{html.escape(v.value)}</span></th>"
+            f"<span class='aicompute-word'>{bilingual(v.value)}</span></th>"
             for v in Verdict
         )
         rows = []
         for label, counts in self.summary().iterrows():
             chapter = str(label).removeprefix("Chapter ")
             name = (
-                f"<a href='#ledger-ch{chapter}'>{html.escape(str(label))}</a>"
+                f"<a href='#ledger-ch{chapter}'>{bilingual(str(label))}</a>"
                 if chapter.isdigit()
-                else html.escape(str(label))
+                else bilingual(str(label))
             )
             cells = "".join(
                 f"<td class='{'zero' if counts[v.value] == 0 else ''}'>{counts[v.value]}</td>"
@@ -667,8 +669,9 @@ class Ledger:
             )
             rows.append(f"<tr><th scope='row'>{name}</th><td>{counts['claims']}</td>{cells}</tr>")
         return (
-            "<div class='aicompute-ledger-summary'><table><caption>Verdicts per chapter"
-            "</caption><thead><tr><th scope='col'>chapter</th><th scope='col'>claims</th>"
+            "<div class='aicompute-ledger-summary'><table><caption>"
+            f"{bilingual('Verdicts per chapter')}</caption><thead><tr>"
+            f"<th scope='col'>{bilingual('chapter')}</th><th scope='col'>{bilingual('claims')}</th>"
             + head
             + "</tr></thead><tbody>"
             + "".join(rows)
@@ -683,17 +686,21 @@ class Ledger:
             "<input type='radio' name='aicompute-ledger-filter' id='aicompute-show-failing' "
             "class='aicompute-filter-failing'>"
             "<div class='aicompute-ledger-filter' role='group' aria-label='Which claims to show'>"
-            "Show: <label for='aicompute-show-all'>all "
-            f"{len(self.findings)} claims</label><label for='aicompute-show-failing'>only the "
-            f"{failing} that do not hold or mislead</label></div>"
+            f"{bilingual('Show:')} <label for='aicompute-show-all'>"
+            f"{bilingual(f'all {len(self.findings)} claims')}</label>"
+            "<label for='aicompute-show-failing'>"
+            f"{bilingual(f'only the {failing} that do not hold or mislead')}</label></div>"
         )
         sections = []
         for chapter, findings in self.by_chapter.items():
-            counts = ", ".join(f"{n} {verdict}" for verdict, n in _counts(findings).items() if n)
+            counts = ", ".join(
+                bilingual(f"{n} {verdict}") for verdict, n in _counts(findings).items() if n
+            )
             cards = AuditTable(findings, fold_notes=True).cards_html()
             sections.append(
                 f"<section class='aicompute-ledger-chapter' id='ledger-ch{chapter}'>"
-                f"<h3>Chapter {chapter} <small>{len(findings)} claims: {counts}</small></h3>"
+                f"<h3>{bilingual(f'Chapter {chapter}')} "
+                f"<small>{bilingual(f'{len(findings)} claims:')} {counts}</small></h3>"
                 f"{cards}</section>"
             )
         return (

@@ -7,6 +7,11 @@ view (which needs a kernel) is shown, when the console reports an error, when it
 host for anything, when an image is broken or has no alt text, or when words meant for the
 book's maintainers reach the reader.
 
+The Korean edition (``ko/``) is opened the same way. Every page of both editions must show a
+language switch that leads to the same page in the other edition; a Korean page must be marked
+Korean and show no English paragraph (the report's quotations, code and outputs aside), and its
+audit cards must speak Korean.
+
 Needs Debian's ``chromium`` (``/usr/bin/chromium``, or ``CHROMIUM=...``) and the ``playwright``
 package; runs after ``make book`` (``make test`` does both). Outside CI it is skipped, saying
 why, when either is missing; with ``CI=true`` it never skips.
@@ -116,6 +121,42 @@ async () => {
     if (!i.hasAttribute('alt') || (i.alt.trim() === ''
         && !i.closest('[aria-hidden="true"], [role="presentation"]'))) {
       problems.push(`image without alt text ${name}`);
+    }
+  }
+  return problems;
+}
+"""
+
+# The edition's marks: its language, the switch to the twin page, and prose in the wrong language.
+EDITION_PROBLEMS_JS = """
+(korean) => {
+  const problems = [];
+  const lang = document.documentElement.lang;
+  if (lang !== (korean ? 'ko' : 'en')) problems.push(`page language is ${lang}`);
+  const switches = [...document.querySelectorAll('a.aicompute-language-switch')];
+  const shown = switches.filter(a => a.getClientRects().length);
+  if (shown.length !== 1) problems.push(`${shown.length} visible language switches, not one`);
+  const here = location.pathname;
+  const twin = korean ? here.replace(/\\/ko\\//, '/') : here.replace(/^\\//, '/ko/');
+  for (const a of shown) {
+    const target = new URL(a.href).pathname;
+    if (target !== twin) problems.push(`language switch leads to ${target}, not ${twin}`);
+  }
+  const seen = e => e.getClientRects().length > 0;
+  const wrong = korean ? '.aicompute-en' : '.aicompute-ko';
+  const leaked = [...document.querySelectorAll(wrong)].filter(seen);
+  if (leaked.length) problems.push(`${leaked.length} audit texts in the other language shown`);
+  if (korean) {
+    const skip = 'pre, code, .highlight, .cell_output, .output, mjx-container, .bibliography,'
+               + ' .citation, nav, header, footer, .aicompute-audit, .aicompute-ledger';
+    const english = [...document.querySelectorAll(
+        'article p, article li, article h1, article h2, article h3, article figcaption,'
+        + ' article td, article dt, article dd, article .admonition-title')]
+      .filter(e => seen(e) && !e.closest(skip))
+      .map(e => e.innerText)
+      .filter(t => !/[\\uac00-\\ud7a3]/.test(t) && (t.match(/[A-Za-z]{2,}/g) || []).length >= 6);
+    for (const t of english.slice(0, 3)) {
+      problems.push(`English prose on a Korean page: ${t.slice(0, 90)}`);
     }
   }
   return problems;
@@ -243,6 +284,7 @@ def page_problems(context, base: str, path: str, mode: str) -> list[str]:
             if theme != "dark":
                 problems.append(f"dark mode asked for, page shows data-theme={theme!r}")
         problems += page.evaluate(PAGE_PROBLEMS_JS)
+        problems += page.evaluate(EDITION_PROBLEMS_JS, path.startswith("ko/"))
         texts = page.evaluate(TEXT_NODES_JS)
         visible = "\n".join(texts)
         tex = sorted({m.group(0) for m in RAW_TEX.finditer(visible)})
@@ -286,5 +328,22 @@ def test_ledger_filter_shows_only_failing_claims(site: str, contexts: dict) -> N
         assert all("does-not-hold" in c or "misleading" in c for c in shown)
         page.click("label[for=aicompute-show-all]")
         assert page.evaluate(f"{visible}.length") == total
+    finally:
+        page.close()
+
+
+def test_language_switch_goes_there_and_back(site: str, contexts: dict) -> None:
+    """A reader on a phone switches a chapter to Korean and back, staying on the same page."""
+    path = "notebooks/03_roofline.html"
+    page = contexts["phone"].new_page()
+    try:
+        page.goto(site + path, wait_until="load")
+        page.click("a.aicompute-language-switch")
+        page.wait_for_load_state("load")
+        assert page.url == site + "ko/" + path
+        assert page.evaluate("document.documentElement.lang") == "ko"
+        page.click("a.aicompute-language-switch")
+        page.wait_for_load_state("load")
+        assert page.url == site + path
     finally:
         page.close()
