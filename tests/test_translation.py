@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -17,6 +18,20 @@ def test_template_masks_standalone_numbers_only():
 
 def test_fill_puts_numbers_back_in_any_order():
     assert translation.fill("{1}개 중 {0}", ["3", "72"]) == "72개 중 3"
+
+
+def test_fill_scales_by_powers_of_ten_for_korean_units():
+    assert translation.fill("{0*10}억 원", ["3"]) == "30억 원"
+    assert translation.fill("{0*10}억 원", ["2.5"]) == "25억 원"
+    assert translation.fill("{0*100}만 장", ["1,000"]) == "100,000만 장"
+
+
+def test_template_leaves_a_comma_after_a_number_in_the_text():
+    assert translation.template("from 1982, and 1,837") == ("from {0}, and {1}", ["1982", "1,837"])
+
+
+def test_text_without_words_is_its_own_translation():
+    assert translation.translate("<표 별첨2-4>.") == "<표 별첨2-4>."
 
 
 @pytest.mark.parametrize("translated", ["{0}만", "{0} {1} {2}", "숫자 없음"])
@@ -89,6 +104,7 @@ def test_every_text_the_audit_shows_has_its_korean():
     missing = [text for text in shown if text not in translation.catalogue("ko")]
     assert not missing, f"{len(missing)} audit texts lack Korean, e.g. {missing[:3]}"
     untranslated = re.findall(r"<span class='aicompute-text'>([^<]*)</span>", rendered)
+    untranslated = [html.unescape(text) for text in untranslated]
     assert all(not re.search("[A-Za-z]", text) for text in untranslated), untranslated[:3]
 
 
@@ -97,8 +113,13 @@ def test_translated_notes_keep_their_numbers():
     for note in notes:
         korean = translation.translate(note)
         assert korean is not None, note
-        for number in translation.template(note)[1]:
-            assert number in korean, (note, korean)
+        pattern, numbers = translation.template(note)
+        if not re.search("[A-Za-z]", pattern):
+            continue  # no words: the note is its own translation
+        translated = translation.catalogue("ko")[pattern]
+        for index, factor in translation.PLACEHOLDER.findall(translated):
+            if not factor:
+                assert numbers[int(index)] in korean, (note, korean)
 
 
 @pytest.mark.parametrize("language", ["en", "japanese", ""])

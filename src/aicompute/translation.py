@@ -34,8 +34,10 @@ __all__ = [
 LANGUAGES = ("ko",)
 # A number standing alone or before a unit ("2.5x", "46 %", "1,837", "-3"), not inside a name
 # ("FP64", "H100", "ch3.roofline").
-NUMBER = re.compile(r"(?<![\w.])[-+−]?\d[\d,]*(?:\.\d+)?")
-PLACEHOLDER = re.compile(r"\{(\d+)\}")
+NUMBER = re.compile(r"(?<![\w.])[-+−]?\d(?:[\d,]*\d)?(?:\.\d+)?")
+# "{0}", or "{0*10}" for the number times ten: Korean counts large amounts in 만 (10⁴) and 억
+# (10⁸), so "3 bn won" is "{0*10}억 원" → "30억 원".
+PLACEHOLDER = re.compile(r"\{(\d+)(?:\*(10+))?\}")
 
 
 def template(text: str) -> tuple[str, list[str]]:
@@ -52,19 +54,33 @@ def template(text: str) -> tuple[str, list[str]]:
     return NUMBER.sub(numbered, text), numbers
 
 
+def _scaled(number: str, factor: str | None) -> str:
+    """``number`` (as printed) times ``factor`` (a power of ten), printed the same way."""
+    if not factor:
+        return number
+    value = float(number.replace(",", "").replace("−", "-")) * int(factor)
+    whole = round(value)
+    if abs(value - whole) < 1e-9 * max(1.0, abs(value)):
+        return f"{whole:,}" if "," in number or abs(whole) >= 10_000 else str(whole)
+    return f"{value:.10g}"
+
+
 def fill(translated: str, numbers: list[str]) -> str:
-    """A translated template with its numbers put back (placeholders may come in any order)."""
+    """A translated template with its numbers put back (placeholders may come in any order,
+    and may scale a number by a power of ten: ``{0*10}``)."""
     translated = validate.text("translated", translated)
     numbers = [
         validate.text("each of numbers", number) for number in validate.sequence("numbers", numbers)
     ]
-    wanted = {int(index) for index in PLACEHOLDER.findall(translated)}
+    wanted = {int(index) for index, _ in PLACEHOLDER.findall(translated)}
     if wanted != set(range(len(numbers))):
         raise ValueError(
             f"translation {translated!r} has placeholders {sorted(wanted)}, "
             f"but the text has {len(numbers)} numbers"
         )
-    return PLACEHOLDER.sub(lambda match: numbers[int(match.group(1))], translated)
+    return PLACEHOLDER.sub(
+        lambda match: _scaled(numbers[int(match.group(1))], match.group(2)), translated
+    )
 
 
 def catalogue_path(language: str = "ko") -> resources.abc.Traversable:
@@ -120,8 +136,12 @@ def catalogue(language: str = "ko") -> dict[str, str]:
 
 
 def translate(text: str, language: str = "ko") -> str | None:
-    """``text`` in ``language``, or None when the catalogue has no reviewed translation."""
+    """``text`` in ``language``, or None when the catalogue has no reviewed translation.
+
+    A text without words (numbers, symbols, the report's Korean) is its own translation."""
     pattern, numbers = template(text)
+    if not re.search("[A-Za-z]", pattern):
+        return text
     translated = catalogue(language).get(pattern)
     return None if translated is None else fill(translated, numbers)
 
