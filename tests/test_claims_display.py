@@ -61,8 +61,12 @@ def test_each_claim_is_one_card_with_verdict_words_numbers_and_why() -> None:
     cards = re.findall(r"<article class='aicompute-claim [^']*'", rendered)
     assert len(cards) == 2
     assert "verdict-does-not-hold" in cards[0] and "verdict-misleading" in cards[1]
-    assert "no-numbers" in cards[1] and rendered.count("<dt>Report</dt>") == 1
-    assert "✗</span> does not hold" in rendered and "!</span> misleading" in rendered
+    report_label = "<dt><span class='aicompute-en'>Report</span>"
+    assert "no-numbers" in cards[1] and rendered.count(report_label) == 1
+    assert "✗</span> <span class='aicompute-en'>does not hold</span>" in rendered
+    assert "!</span> <span class='aicompute-en'>misleading</span>" in rendered
+    # The Korean edition's words ride along, for the page's language to pick.
+    assert "<span class='aicompute-ko' lang='ko'>성립하지 않음</span>" in rendered
     assert "저장 용량은 1,837 TB" in rendered and "storage is 1,837 TB" in rendered
     assert "ours is 2 % higher" in rendered
     assert "<details class='aicompute-claim-why' open>" in rendered
