@@ -147,14 +147,17 @@ EDITION_PROBLEMS_JS = """
   const leaked = [...document.querySelectorAll(wrong)].filter(seen);
   if (leaked.length) problems.push(`${leaked.length} audit texts in the other language shown`);
   if (korean) {
+    const hangul = /[\\uac00-\\ud7a3]/;
     const skip = 'pre, code, .highlight, .cell_output, .output, mjx-container, .bibliography,'
                + ' .citation, nav, header, footer, .aicompute-audit, .aicompute-ledger';
     const english = [...document.querySelectorAll(
         'article p, article li, article h1, article h2, article h3, article figcaption,'
         + ' article td, article dt, article dd, article .admonition-title')]
       .filter(e => seen(e) && !e.closest(skip))
+      // A table row that pairs a Korean term with its English (the glossary) keeps the English.
+      .filter(e => !(e.closest('td') && hangul.test(e.closest('tr').innerText)))
       .map(e => e.innerText)
-      .filter(t => !/[\\uac00-\\ud7a3]/.test(t) && (t.match(/[A-Za-z]{2,}/g) || []).length >= 6);
+      .filter(t => !hangul.test(t) && (t.match(/[A-Za-z]{2,}/g) || []).length >= 6);
     for (const t of english.slice(0, 3)) {
       problems.push(`English prose on a Korean page: ${t.slice(0, 90)}`);
     }
