@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-from-lock
-JB_FLAGS := -W -n --keep-going
+# --all: every page is read again, so the pages that run (ledger, preface) show the current code.
+JB_FLAGS := -W -n --keep-going --all
 # requirements.lock was resolved on this Python (major, minor); see `make lock`.
 LOCK_PYTHON := (3, 11)
 export PYTHONHASHSEED := 0

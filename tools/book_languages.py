@@ -21,6 +21,7 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.gettext import MsgOrigin
 from sphinx.locale import init as init_locale
@@ -32,8 +33,9 @@ from sphinx.util.nodes import extract_messages
 logger = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Each edition: its folder relative to the site's root, and the switch's label in its language.
-EDITIONS = {"en": ("", "English"), "ko": ("ko/", "한국어")}
+# Each edition: its folder relative to the site's root, and the switch's label in its language
+# (the word, and the short form a phone shows).
+EDITIONS = {"en": ("", "English", "EN"), "ko": ("ko/", "한국어", "한")}
 SWITCH_TITLE = {"en": "Read this page in English", "ko": "이 페이지를 한국어로 읽기"}
 
 
@@ -112,6 +114,32 @@ class ReportUntranslated(SphinxTransform):
                 logger.warning("untranslated text: %r", message[:100], location=node)
 
 
+class TranslateTocCaptions(SphinxTransform):
+    """Translate the captions of the table of contents (the parts: "Part I: Why compute grew").
+
+    sphinx-external-toc inserts its toctrees (priority 100) after Sphinx's translation has run
+    (20), so their captions, which the catalogue of the root page holds, are translated here.
+    """
+
+    default_priority = 101
+
+    def apply(self, **kwargs: Any) -> None:
+        if self.app.builder.name == "gettext" or edition_language(self.config.language) == "en":
+            return
+        toctrees = list(self.document.findall(addnodes.toctree))
+        if not toctrees:
+            return
+        directories = [str(Path(self.app.srcdir) / folder) for folder in self.config.locale_dirs]
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        catalogue, _ = init_locale(directories, self.config.language, domain)
+        for toctree in toctrees:
+            for message in toctree.extract_original_messages():
+                translated = catalogue.gettext(message)
+                if translated == message:
+                    logger.warning("untranslated text: %r", message, location=toctree)
+                toctree.apply_translated_message(message, translated)
+
+
 def add_switch(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -128,6 +156,7 @@ def add_switch(
         "href": twin_url(pagename, language, target),
         "hreflang": target,
         "label": EDITIONS[target][1],
+        "short": EDITIONS[target][2],
         "title": SWITCH_TITLE[target],
     }
 
@@ -144,6 +173,7 @@ def place_switch(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", place_switch)
     app.add_transform(ReportUntranslated)
+    app.add_transform(TranslateTocCaptions)
     app.connect("doctree-resolved", extract_alt_texts)
     app.connect("doctree-resolved", translate_alt_texts)
     app.connect("html-page-context", add_switch)

@@ -158,6 +158,9 @@ EDITION_PROBLEMS_JS = """
       .filter(e => !(e.closest('td') && hangul.test(e.closest('tr').innerText)))
       .map(e => e.innerText)
       .filter(t => !hangul.test(t) && (t.match(/[A-Za-z]{2,}/g) || []).length >= 6);
+    const captions = [...document.querySelectorAll('.caption-text')].map(e => e.textContent)
+      .filter(t => !hangul.test(t));
+    if (captions.length) problems.push(`table of contents in English: ${captions[0]}`);
     for (const t of english.slice(0, 3)) {
       problems.push(`English prose on a Korean page: ${t.slice(0, 90)}`);
     }
