@@ -439,7 +439,7 @@ def _twenty_year_factor_finding(claim: Claim) -> Finding:
         f"transistors per chip {transistor_fit().factor_over(years):,.0f}x (fit), TOP500 #1 "
         f"{first}-{last} {top500:,.0f}x. The law itself gives "
         f"{growth_factor(18, years):,.0f}x at 18 months (the report's reading), "
-        f"{growth_factor(24, years):,.0f}x at 24",
+        f"{growth_factor(24, years):,.0f}x at 24 months",
     )
 
 
