@@ -77,13 +77,18 @@ def extract_alt_texts(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         app.builder.catalogs[domain].add(alt, MsgOrigin(str(source), cell))
 
 
+def page_catalogue(app: Sphinx, docname: str) -> tuple[Any, bool]:
+    """The compiled translations of a page (a ``gettext`` translator) and whether there are any."""
+    directories = [str(Path(app.srcdir) / folder) for folder in app.config.locale_dirs]
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    return init_locale(directories, app.config.language, domain)
+
+
 def translate_alt_texts(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Translate the alt text of every image of a page in a translated edition."""
     if app.builder.format != "html" or edition_language(app.config.language) == "en":
         return
-    directories = [str(Path(app.srcdir) / folder) for folder in app.config.locale_dirs]
-    domain = docname_to_domain(docname, app.config.gettext_compact)
-    catalogue, found = init_locale(directories, app.config.language, domain)
+    catalogue, found = page_catalogue(app, docname)
     if not found:
         return
     for image in doctree.findall(nodes.image):
@@ -129,9 +134,7 @@ class TranslateTocCaptions(SphinxTransform):
         toctrees = list(self.document.findall(addnodes.toctree))
         if not toctrees:
             return
-        directories = [str(Path(self.app.srcdir) / folder) for folder in self.config.locale_dirs]
-        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        catalogue, _ = init_locale(directories, self.config.language, domain)
+        catalogue, _ = page_catalogue(self.app, self.env.docname)
         for toctree in toctrees:
             for message in toctree.extract_original_messages():
                 translated = catalogue.gettext(message)

@@ -9,8 +9,8 @@ book's maintainers reach the reader.
 
 The Korean edition (``ko/``) is opened the same way. Every page of both editions must show a
 language switch that leads to the same page in the other edition; a Korean page must be marked
-Korean and show no English paragraph (the report's quotations, code and outputs aside), and its
-audit cards must speak Korean.
+Korean and show no English paragraph (code and outputs aside), no figure described in English
+and no English table-of-contents caption, and its audit cards must speak Korean.
 
 Needs Debian's ``chromium`` (``/usr/bin/chromium``, or ``CHROMIUM=...``) and the ``playwright``
 package; runs after ``make book`` (``make test`` does both). Outside CI it is skipped, saying
@@ -158,6 +158,9 @@ EDITION_PROBLEMS_JS = """
       .filter(e => !(e.closest('td') && hangul.test(e.closest('tr').innerText)))
       .map(e => e.innerText)
       .filter(t => !hangul.test(t) && (t.match(/[A-Za-z]{2,}/g) || []).length >= 6);
+    const alts = [...document.querySelectorAll('article img[alt]')].map(i => i.alt)
+      .filter(t => !hangul.test(t) && (t.match(/[A-Za-z]{2,}/g) || []).length >= 6);
+    if (alts.length) problems.push(`figure described in English: ${alts[0].slice(0, 90)}`);
     const captions = [...document.querySelectorAll('.caption-text')].map(e => e.textContent)
       .filter(t => !hangul.test(t));
     if (captions.length) problems.push(`table of contents in English: ${captions[0]}`);
