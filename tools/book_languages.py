@@ -7,6 +7,9 @@ live in gettext catalogues, ``locales/<language>/LC_MESSAGES/<page>.po``, one pe
 - Every page links to its twin in the other edition (a switch in the article header, and
   ``<link rel="alternate" hreflang>`` in its head), so a reader changes language on the page they
   are reading.
+- The Korean edition's search strips particles (조사) from Korean words, in the index and in the
+  reader's query alike, so that "루프라인" finds "루프라인에서" and "루프라인은"; Latin words
+  get the English stemmer.
 - The alt text of a notebook's figures lives in the cell's metadata (``mystnb.image.alt``), which
   Sphinx's message extraction never sees, because myst-nb turns outputs into images after
   translation has run. This extension adds those texts to the page's catalogue when messages are
@@ -16,6 +19,7 @@ live in gettext catalogues, ``locales/<language>/LC_MESSAGES/<page>.po``, one pe
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.gettext import MsgOrigin
 from sphinx.locale import init as init_locale
+from sphinx.search.en import SearchEnglish
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
@@ -37,6 +42,71 @@ TEMPLATES = Path(__file__).parent / "templates"
 # (the word, and the short form a phone shows).
 EDITIONS = {"en": ("", "English", "EN"), "ko": ("ko/", "한국어", "한")}
 SWITCH_TITLE = {"en": "Read this page in English", "ko": "이 페이지를 한국어로 읽기"}
+
+
+# Particles that follow a Korean noun, the longest first. A particle is stripped only where two
+# syllables or more remain, so "정의" (definition) or "속도" (speed) keep their last syllable.
+KOREAN_PARTICLES = (
+    "에서는", "에서도", "으로는", "으로서", "으로써", "에게서", "이라는", "이라고",
+    "에서", "에게", "으로", "까지", "부터", "처럼", "보다", "마다", "라는", "이나", "이며",
+    "이고", "이다", "은", "는", "이", "가", "을", "를", "에", "의", "와", "과", "도", "만", "로",
+)  # fmt: skip
+HANGUL = re.compile("[가-힣]")
+
+
+def strip_particles(word: str) -> str:
+    """A Korean word without the particles after it ("루프라인에서는" → "루프라인")."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for particle in KOREAN_PARTICLES:
+            if word.endswith(particle) and len(word) - len(particle) >= 2:
+                word, stripped = word[: -len(particle)], True
+                break
+    return word
+
+
+# The same stemmer in the search page's JavaScript, for the reader's query; Latin words go to
+# the English (Porter) stemmer, renamed.
+KOREAN_STEMMER_JS = """
+var Stemmer = function() {
+  const english = new EnglishStemmer();
+  const particles = PARTICLES;
+  const hangul = /[\\uac00-\\ud7a3]/;
+  this.stemWord = function (w) {
+    if (!hangul.test(w)) return english.stemWord(w);
+    let stripped = true;
+    while (stripped) {
+      stripped = false;
+      for (const p of particles) {
+        if (w.endsWith(p) && w.length - p.length >= 2) {
+          w = w.slice(0, -p.length);
+          stripped = true;
+          break;
+        }
+      }
+    }
+    return hangul.test(w) ? w : english.stemWord(w);
+  };
+};
+""".replace("PARTICLES", json.dumps(KOREAN_PARTICLES, ensure_ascii=False))
+
+
+class SearchKorean(SearchEnglish):
+    """Search for the Korean edition: Korean words lose their particles, the rest is English."""
+
+    lang = "ko"
+    language_name = "Korean"
+    js_stemmer_code = (
+        SearchEnglish.js_stemmer_code.replace("var Stemmer =", "var EnglishStemmer =")
+        + KOREAN_STEMMER_JS
+    )
+
+    def stem(self, word: str) -> str:
+        if not HANGUL.search(word):
+            return super().stem(word)
+        word = strip_particles(word)
+        return word if HANGUL.search(word) else super().stem(word)
 
 
 def edition_language(language: str | None) -> str:
@@ -175,6 +245,7 @@ def place_switch(app: Sphinx, config: Any) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", place_switch)
+    app.add_search_language(SearchKorean)
     app.add_transform(ReportUntranslated)
     app.add_transform(TranslateTocCaptions)
     app.connect("doctree-resolved", extract_alt_texts)

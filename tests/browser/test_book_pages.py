@@ -356,3 +356,22 @@ def test_language_switch_goes_there_and_back(site: str, contexts: dict) -> None:
         assert page.url == site + path
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("query", ["루프라인", "루프라인에서는", "roofline"])
+def test_korean_search_finds_a_word_whatever_its_particle(site: str, contexts: dict, query: str):
+    """The Korean edition's search strips particles (조사) from the index and from the query
+    alike, so a word is found with or without one; English words are stemmed as in English."""
+    page = contexts["desktop"].new_page()
+    try:
+        page.goto(f"{site}ko/search.html?q={query}", wait_until="load")
+        page.wait_for_function(
+            "document.querySelector('#search-results p.search-summary') !== null", timeout=30000
+        )
+        found = page.evaluate(
+            "[...document.querySelectorAll('#search-results ul.search li a')]"
+            ".map(a => a.getAttribute('href'))"
+        )
+        assert "notebooks/03_roofline.html" in found, found
+    finally:
+        page.close()
