@@ -3,7 +3,7 @@
 An audit's words are computed ("ours is 12 % lower", "Mean 4.1 TB x 29 firms ..."), so they
 cannot be translated where the book's prose is. Their Korean lives in a gettext catalogue,
 ``data/locales/ko/LC_MESSAGES/audit.po``, whose messages are those texts with every number
-replaced by a numbered placeholder ("ours is {0} % lower" → "우리 값이 {0}% 낮다"): the numbers
+replaced by a numbered placeholder ("ours is {0} % lower" → "이 책의 값이 {0}% 낮음"): the numbers
 are put back in, so a note keeps its Korean when a table or a measurement changes a number, and
 a changed sentence is flagged for review like any page of the book.
 
