@@ -100,3 +100,12 @@ def test_ledger_counts_groups_and_filters() -> None:
     assert "only the 1 that do not hold or mislead" in rendered
     assert "<details class='aicompute-claim-why' open>" not in rendered
     assert "Chapter 1" in repr(ledger)
+
+
+def test_a_difference_of_rounding_noise_reads_as_the_same_number() -> None:
+    claim = make_claim(reported=0.1 + 0.2)
+    finding = check(claim, 0.3)
+    assert finding.ratio != 1  # 0.1 + 0.2 is not exactly 0.3 in binary floating point
+    rendered = claims.audit_table([finding])._repr_html_()
+    assert "same as the report" in rendered
+    assert not re.search(r"\de-\d", rendered), "a difference in scientific notation"

@@ -463,7 +463,9 @@ def _difference_text(finding: Finding) -> str:
     ratio = finding.ratio
     if ratio is None or finding.ours_text:
         return ""
-    if ratio == 1:
+    # Equal up to floating-point rounding (a sum of printed shares, a product of exact
+    # figures) is equal: "ours is 1.1e-14 % lower" would only show the arithmetic's noise.
+    if math.isclose(ratio, 1, rel_tol=1e-9):
         return "same as the report"
     if 0.5 <= ratio <= 2:
         percent = abs(ratio - 1) * 100
